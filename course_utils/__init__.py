@@ -1,0 +1,146 @@
+"""Shared code of the CNN course (Dive into Deep Learning, sections 7.1-8.6), in PyTorch.
+
+The book's names work as in the book::
+
+    from course_utils import corr2d, pool2d, FashionMNIST, LeNet, Trainer
+
+Modules: ``ops`` (cross-correlation and pooling), ``shapes`` (output sizes and receptive
+fields), ``data`` (Fashion-MNIST, offline), ``trainer``/``callbacks``/``sizes`` (training),
+``classifier``/``models``/``summary`` (the networks), ``widgets``/``plotting``/``checks``
+(the notebooks' explorers, figures and self-checks).
+
+``widgets`` (ipywidgets) and ``summary`` (torchinfo) load on first use, so training code
+runs on a machine that has only torch, torchvision, tqdm and matplotlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from course_utils.classifier import Classifier
+from course_utils.data import DataIntegrityError, DataNotFoundError, FashionMNIST, load_fashion_mnist, load_sample
+from course_utils.models import (
+    RESNET_ARCHS,
+    VGG_ARCHS,
+    VGG,
+    AlexNet,
+    BatchNorm,
+    BNLeNet,
+    BNLeNetScratch,
+    GoogleNet,
+    Inception,
+    LeNet,
+    NiN,
+    Residual,
+    ResNet,
+    ResNet18,
+    ResNeXtBlock,
+    batch_norm,
+    init_cnn,
+    nin_block,
+    vgg_block,
+)
+from course_utils.ops import (
+    Conv2D,
+    comp_conv2d,
+    corr2d,
+    corr2d_multi_in,
+    corr2d_multi_in_out,
+    corr2d_multi_in_out_1x1,
+    corr2d_vectorized,
+    pool2d,
+    pool2d_vectorized,
+)
+from course_utils.shapes import (
+    LayerSpec,
+    ReceptiveField,
+    conv_output_shape,
+    overall_receptive_field,
+    pool_output_shape,
+    receptive_fields,
+    to_2tuple,
+)
+from course_utils.sizes import resolve_size, training_setup
+from course_utils.trainer import History, Trainer, select_device
+
+__version__ = "0.1.0"
+
+# Loaded on first use: name -> module.
+_LAZY = {
+    "layer_summary": "course_utils.summary",
+    "model_summary": "course_utils.summary",
+    "ModelSummary": "course_utils.summary",
+    "ParameterCalculator": "course_utils.widgets",
+    "ReceptiveFieldExplorer": "course_utils.widgets",
+    "PaddingStrideExplorer": "course_utils.widgets",
+    "PoolingExplorer": "course_utils.widgets",
+    "FeatureMapExplorer": "course_utils.widgets",
+    "LayerFieldExplorer": "course_utils.widgets",
+}
+
+__all__ = [
+    # 7.2-7.5 cross-correlation and pooling
+    "corr2d",
+    "Conv2D",
+    "comp_conv2d",
+    "corr2d_multi_in",
+    "corr2d_multi_in_out",
+    "corr2d_multi_in_out_1x1",
+    "pool2d",
+    "corr2d_vectorized",
+    "pool2d_vectorized",
+    # shape arithmetic
+    "to_2tuple",
+    "conv_output_shape",
+    "pool_output_shape",
+    "LayerSpec",
+    "ReceptiveField",
+    "receptive_fields",
+    "overall_receptive_field",
+    # data and training
+    "FashionMNIST",
+    "load_fashion_mnist",
+    "load_sample",
+    "DataNotFoundError",
+    "DataIntegrityError",
+    "Trainer",
+    "History",
+    "select_device",
+    "training_setup",
+    "resolve_size",
+    # models
+    "Classifier",
+    "init_cnn",
+    "LeNet",
+    "AlexNet",
+    "vgg_block",
+    "VGG",
+    "VGG_ARCHS",
+    "nin_block",
+    "NiN",
+    "Inception",
+    "GoogleNet",
+    "batch_norm",
+    "BatchNorm",
+    "BNLeNetScratch",
+    "BNLeNet",
+    "Residual",
+    "ResNet",
+    "ResNet18",
+    "RESNET_ARCHS",
+    "ResNeXtBlock",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'course_utils' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,345 @@
+"""Self-checks for the exercises: call one with your answer, read ✅ or ❌.
+
+Each check computes the expected value itself (from the shape arithmetic in
+``course_utils.shapes`` or from PyTorch), so a notebook never prints a solution
+before the student has tried. An answer left as ``...`` (or ``None``) only gets
+a reminder; a wrong answer gets the expected value and the reason.
+
+>>> check_output_shape((4, 4), input_shape=(8, 8), kernel_size=3, padding=1, stride=2)
+✅ Correct: (4, 4).
+   Why: out_h = ⌊(8 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4
+        out_w = ⌊(8 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4
+>>> check_param_count(..., in_channels=1, out_channels=6, kernel_size=5)
+✏️ Replace the ... with your answer, then run the cell again.
+
+The ``*_text`` helpers write a formula with the numbers substituted; the
+widgets show the same text.
+
+>>> conv_formula_text(8, kernel_size=3, padding=1, stride=2)
+'out_h = ⌊(8 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4'
+>>> pool_formula_text(28, kernel_size=2, stride=2, name="out_w")
+'out_w = ⌊(28 + 2·0 − 2) / 2⌋ + 1 = 14'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Integral
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from course_utils.shapes import (
+    LayerSpec,
+    conv_output_shape,
+    pool_output_shape,
+    receptive_fields,
+    to_2tuple,
+)
+
+__all__ = [
+    "conv_formula_text",
+    "pool_formula_text",
+    "check_output_shape",
+    "check_pool_output_shape",
+    "check_param_count",
+    "check_conv_param_count",
+    "check_fc_param_count",
+    "check_conv_cost",
+    "check_receptive_field",
+    "check_corr2d",
+    "check_pool2d",
+    "check_close",
+]
+
+_PLACEHOLDER = "✏️ Replace the ... with your answer, then run the cell again."
+
+
+# --------------------------------------------------------------------------- formulas
+def conv_formula_text(
+    size: int, kernel_size: int, padding: int = 0, stride: int = 1, dilation: int = 1, name: str = "out_h"
+) -> str:
+    """One output side of a convolution, the formula written with the numbers in it.
+
+    ``⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1``; the result comes from
+    ``shapes.conv_output_shape``. When no window fits, the text says so.
+
+    >>> conv_formula_text(3, kernel_size=5)
+    'out_h = ⌊(3 + 2·0 − 1·(5 − 1) − 1) / 1⌋ + 1: (3 + 2·0 − 1·(5 − 1) − 1) = -2 < 0, no window fits'
+    """
+    formula = f"⌊({size} + 2·{padding} − {dilation}·({kernel_size} − 1) − 1) / {stride}⌋ + 1"
+    numerator = size + 2 * padding - dilation * (kernel_size - 1) - 1
+    if numerator < 0:
+        return (
+            f"{name} = {formula}: ({size} + 2·{padding} − {dilation}·({kernel_size} − 1) − 1) "
+            f"= {numerator} < 0, no window fits"
+        )
+    out = conv_output_shape(size, kernel_size, padding=padding, stride=stride, dilation=dilation)[0]
+    return f"{name} = {formula} = {out}"
+
+
+def pool_formula_text(
+    size: int, kernel_size: int, padding: int = 0, stride: int | None = None, name: str = "out_h"
+) -> str:
+    """One output side of a pooling layer (``stride`` defaults to the window, as in PyTorch).
+
+    >>> pool_formula_text(4, kernel_size=3, padding=1, stride=2)
+    'out_h = ⌊(4 + 2·1 − 3) / 2⌋ + 1 = 2'
+    """
+    stride = kernel_size if stride is None else stride
+    formula = f"⌊({size} + 2·{padding} − {kernel_size}) / {stride}⌋ + 1"
+    numerator = size + 2 * padding - kernel_size
+    if numerator < 0:
+        return f"{name} = {formula}: ({size} + 2·{padding} − {kernel_size}) = {numerator} < 0, no window fits"
+    out = pool_output_shape(size, kernel_size, padding=padding, stride=stride)[0]
+    return f"{name} = {formula} = {out}"
+
+
+# --------------------------------------------------------------------------- reporting
+def _is_placeholder(answer: object) -> bool:
+    return answer is ... or answer is None
+
+
+def _report(ok: bool, answer: object, expected: object, why: str) -> None:
+    why_lines = why.splitlines() or [""]
+    why_text = "\n".join(["   Why: " + why_lines[0]] + ["        " + line for line in why_lines[1:]])
+    if ok:
+        print(f"✅ Correct: {expected}.")
+    else:
+        print(f"❌ Not quite: you answered {answer!r}, expected {expected}.")
+    print(why_text)
+
+
+def _as_pair(answer: object) -> tuple[int, ...] | None:
+    """An answer given as an int, a tuple, a list or a torch.Size, as a tuple of ints (None if not)."""
+    if isinstance(answer, Integral) and not isinstance(answer, bool):
+        return (int(answer), int(answer))
+    if isinstance(answer, (tuple, list, torch.Size)) and all(
+        isinstance(v, Integral) and not isinstance(v, bool) for v in answer
+    ):
+        return tuple(int(v) for v in answer)
+    return None
+
+
+def _as_int(answer: object) -> int | None:
+    if isinstance(answer, Integral) and not isinstance(answer, bool):
+        return int(answer)
+    if isinstance(answer, float) and answer.is_integer():
+        return int(answer)
+    return None
+
+
+# --------------------------------------------------------------------------- checks
+def check_output_shape(
+    answer: object,
+    input_shape: int | tuple[int, int],
+    kernel_size: int | tuple[int, int],
+    padding: int | tuple[int, int] = 0,
+    stride: int | tuple[int, int] = 1,
+    dilation: int | tuple[int, int] = 1,
+) -> None:
+    """Check the (height, width) of a convolution's output (an int means a square)."""
+    if _is_placeholder(answer):
+        print(_PLACEHOLDER)
+        return
+    n, k = to_2tuple(input_shape, "input_shape"), to_2tuple(kernel_size, "kernel_size")
+    p, s, d = to_2tuple(padding, "padding"), to_2tuple(stride, "stride"), to_2tuple(dilation, "dilation")
+    expected = conv_output_shape(n, k, padding=p, stride=s, dilation=d)
+    why = "\n".join(
+        conv_formula_text(n[i], k[i], p[i], s[i], d[i], name=name) for i, name in enumerate(("out_h", "out_w"))
+    )
+    _report(_as_pair(answer) == expected, answer, expected, why)
+
+
+def check_pool_output_shape(
+    answer: object,
+    input_shape: int | tuple[int, int],
+    kernel_size: int | tuple[int, int],
+    padding: int | tuple[int, int] = 0,
+    stride: int | tuple[int, int] | None = None,
+) -> None:
+    """Check the (height, width) of a pooling layer's output; ``stride`` defaults to the window."""
+    if _is_placeholder(answer):
+        print(_PLACEHOLDER)
+        return
+    n, k, p = to_2tuple(input_shape, "input_shape"), to_2tuple(kernel_size, "kernel_size"), to_2tuple(padding, "padding")
+    s = k if stride is None else to_2tuple(stride, "stride")
+    expected = pool_output_shape(n, k, padding=p, stride=s)
+    why = "\n".join(pool_formula_text(n[i], k[i], p[i], s[i], name=name) for i, name in enumerate(("out_h", "out_w")))
+    _report(_as_pair(answer) == expected, answer, expected, why)
+
+
+def _count_lines(module: nn.Module) -> list[str]:
+    lines = []
+    for name, param in module.named_parameters():
+        if isinstance(param, nn.parameter.UninitializedParameter):
+            raise ValueError(
+                f"parameter {name!r} is not initialised yet (a lazy layer): run one batch through the model "
+                "first, e.g. model(torch.zeros(1, 1, 28, 28))"
+            )
+        dims = "·".join(str(d) for d in param.shape)
+        lines.append(f"{name}: {dims} = {param.numel():,}")
+    return lines
+
+
+def check_param_count(
+    answer: object,
+    model: nn.Module | None = None,
+    *,
+    in_channels: int | None = None,
+    out_channels: int | None = None,
+    kernel_size: int | tuple[int, int] | None = None,
+    bias: bool = True,
+) -> None:
+    """Check a number of parameters: of a whole ``model``, or of one convolution given by its sizes.
+
+    >>> check_param_count(156, in_channels=1, out_channels=6, kernel_size=5)
+    ✅ Correct: 156.
+       Why: weights 6·1·5·5 = 150 + biases 6 = 156
+    """
+    if _is_placeholder(answer):
+        print(_PLACEHOLDER)
+        return
+    if model is not None:
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+        lines = _count_lines(model)
+        expected = sum(p.numel() for p in model.parameters())
+        why = "\n".join(lines + [f"total = {expected:,}"])
+        _report(_as_int(answer) == expected, answer, expected, why)
+        return
+    if in_channels is None or out_channels is None or kernel_size is None:
+        raise ValueError("give either a model or in_channels, out_channels and kernel_size of one convolution")
+    check_conv_param_count(answer, in_channels, out_channels, kernel_size, bias=bias)
+
+
+def check_conv_param_count(
+    answer: object, in_channels: int, out_channels: int, kernel_size: int | tuple[int, int], bias: bool = True
+) -> None:
+    """Check the parameters of a convolution: ``c_o·c_i·k_h·k_w`` weights plus ``c_o`` biases."""
+    if _is_placeholder(answer):
+        print(_PLACEHOLDER)
+        return
+    k_h, k_w = to_2tuple(kernel_size, "kernel_size")
+    weights = out_channels * in_channels * k_h * k_w
+    expected = weights + (out_channels if bias else 0)
+    why = f"weights {out_channels}·{in_channels}·{k_h}·{k_w} = {weights:,}"
+    why += f" + biases {out_channels} = {expected:,}" if bias else " (no bias)"
+    _report(_as_int(answer) == expected, answer, expected, why)
+
+
+def check_fc_param_count(answer: object, in_features: int, out_features: int, bias: bool = True) -> None:
+    """Check the parameters of a fully connected layer: ``in·out`` weights plus ``out`` biases.
+
+    >>> check_fc_param_count(10**12, in_features=10**6, out_features=10**6, bias=False)
+    ✅ Correct: 1000000000000.
+       Why: weights 1,000,000·1,000,000 = 1,000,000,000,000 (no bias)
+    """
+    if _is_placeholder(answer):
+        print(_PLACEHOLDER)
+        return
+    weights = in_features * out_features
+    expected = weights + (out_features if bias else 0)
+    why = f"weights {in_features:,}·{out_features:,} = {weights:,}"
+    why += f" + biases {out_features:,} = {expected:,}" if bias else " (no bias)"
+    _report(_as_int(answer) == expected, answer, expected, why)
+
+
+def check_conv_cost(
+    answer: object,
+    input_shape: tuple[int, int, int],
+    out_channels: int,
+    kernel_size: int | tuple[int, int],
+    padding: int | tuple[int, int] = 0,
+    stride: int | tuple[int, int] = 1,
+) -> None:
+    """Check the multiply-adds of one convolution's forward pass: ``c_o·c_i·k_h·k_w·out_h·out_w``.
+
+    ``input_shape`` is ``(c_i, h, w)`` (one example, bias additions not counted).
+    """
+    if _is_placeholder(answer):
+        print(_PLACEHOLDER)
+        return
+    c_i, h, w = input_shape
+    k_h, k_w = to_2tuple(kernel_size, "kernel_size")
+    out_h, out_w = conv_output_shape((h, w), (k_h, k_w), padding=padding, stride=stride)
+    expected = out_channels * c_i * k_h * k_w * out_h * out_w
+    why = (
+        f"each of the c_o·out_h·out_w = {out_channels}·{out_h}·{out_w} outputs needs c_i·k_h·k_w = "
+        f"{c_i}·{k_h}·{k_w} multiply-adds: {expected:,}"
+    )
+    _report(_as_int(answer) == expected, answer, expected, why)
+
+
+def check_receptive_field(answer: object, layers: Sequence[LayerSpec] | nn.Module) -> None:
+    """Check the receptive field (height, width) of one output pixel of the last layer of ``layers``."""
+    if _is_placeholder(answer):
+        print(_PLACEHOLDER)
+        return
+    fields = receptive_fields(layers)
+    if not fields:
+        raise ValueError("layers contain no convolution or pooling layer, so there is no receptive field to check")
+    expected = tuple(fields[-1].size)
+    why = "\n".join(
+        f"after {f.name or f.kind} ({f.kind}): field {f.size[0]}×{f.size[1]}, jump {f.jump[0]}×{f.jump[1]}"
+        for f in fields
+    )
+    _report(_as_pair(answer) == expected, answer, expected, why)
+
+
+def _tensor_report(answer: object, expected: torch.Tensor, why: str) -> None:
+    if not isinstance(answer, torch.Tensor):
+        print(f"❌ Not quite: expected a tensor of shape {tuple(expected.shape)}, got {type(answer).__name__}.")
+        print(f"   Why: {why}")
+        return
+    ok = answer.shape == expected.shape and torch.allclose(answer.float(), expected.float(), atol=1e-5)
+    if ok:
+        print(f"✅ Correct: a {tuple(expected.shape)} tensor that matches.")
+    elif answer.shape != expected.shape:
+        print(f"❌ Not quite: your tensor has shape {tuple(answer.shape)}, expected {tuple(expected.shape)}.")
+    else:
+        print("❌ Not quite: right shape, different values. Expected:")
+        print(expected)
+    print(f"   Why: {why}")
+
+
+def check_corr2d(answer: object, X: torch.Tensor, K: torch.Tensor) -> None:
+    """Check the 2-D cross-correlation of ``X`` with ``K`` (computed with ``F.conv2d``)."""
+    if _is_placeholder(answer):
+        print(_PLACEHOLDER)
+        return
+    expected = F.conv2d(X.float()[None, None], K.float()[None, None])[0, 0]
+    _tensor_report(answer, expected, f"F.conv2d of the {tuple(X.shape)} input with the {tuple(K.shape)} kernel")
+
+
+def check_pool2d(
+    answer: object,
+    X: torch.Tensor,
+    pool_size: int | tuple[int, int],
+    mode: str = "max",
+    padding: int | tuple[int, int] = 0,
+    stride: int | tuple[int, int] | None = None,
+) -> None:
+    """Check a 2-D pooling of ``X`` (computed with ``F.max_pool2d`` / ``F.avg_pool2d``)."""
+    if _is_placeholder(answer):
+        print(_PLACEHOLDER)
+        return
+    if mode not in ("max", "avg"):
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    pool = F.max_pool2d if mode == "max" else F.avg_pool2d
+    stride = pool_size if stride is None else stride
+    if not 2 <= X.dim() <= 4:
+        raise ValueError(f"X must have 2 to 4 dimensions (..., h, w), got shape {tuple(X.shape)}")
+    X4 = X.float().reshape((1,) * (4 - X.dim()) + tuple(X.shape))
+    pooled = pool(X4, pool_size, stride=stride, padding=padding)
+    expected = pooled.reshape(tuple(X.shape[:-2]) + tuple(pooled.shape[-2:]))
+    _tensor_report(answer, expected, f"F.{mode}_pool2d with window {pool_size}, stride {stride}, padding {padding}")
+
+
+def check_close(answer: object, expected: torch.Tensor, why: str = "") -> None:
+    """Check a tensor answer against a tensor the notebook computed some other way."""
+    if _is_placeholder(answer):
+        print(_PLACEHOLDER)
+        return
+    _tensor_report(answer, expected, why or "the two computations must agree")

@@ -1,0 +1,390 @@
+"""Drawing for the notebooks and the explorers (matplotlib only, no maths).
+
+Every function builds and returns a ``matplotlib.figure.Figure`` made without
+pyplot: nothing is registered in pyplot's global list, so an explorer that
+redraws a hundred times leaks nothing, and a notebook shows a returned figure
+once (``%matplotlib inline`` renders it; its text is ``<Figure size ... with N Axes>``).
+``figure_to_png`` turns a figure into the bytes an ``ipywidgets.Image`` shows.
+
+Grids are drawn cell by cell: cell ``(row, col)`` covers ``[col, col + 1] x [row, row + 1]``
+with rows going down, like a tensor printed on screen.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+__all__ = [
+    "Box",
+    "figure_to_png",
+    "plot_images",
+    "plot_padding_stride",
+    "plot_field_stack",
+    "plot_pooling",
+    "plot_channels_combine",
+    "plot_feature_maps",
+    "plot_kernels",
+    "plot_field_on_image",
+    "plot_activation_comparison",
+]
+
+# (top, left, height, width) of a highlighted block of cells, in cell units.
+Box = tuple[float, float, float, float]
+
+HIGHLIGHT = "#ff7f0e"  # orange: the window / field / cell the student picked
+PADDING = "#d9d9d9"  # grey: zero padding
+INPUT = "#ffffff"
+FAINT = "#9e9e9e"
+
+
+def figure_to_png(fig: Figure, dpi: int = 80) -> bytes:
+    """PNG bytes of ``fig`` (what an ``ipywidgets.Image`` shows, redrawn in place without flicker)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _to_numpy(x: torch.Tensor | np.ndarray) -> np.ndarray:
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().float().numpy()
+    return np.asarray(x, dtype=float)
+
+
+def _grid_axes(ax: Axes, n_rows: int, n_cols: int, title: str = "") -> None:
+    ax.set_xlim(-0.05, n_cols + 0.05)
+    ax.set_ylim(n_rows + 0.05, -0.05)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=10)
+
+
+def _draw_cells(
+    ax: Axes,
+    n_rows: int,
+    n_cols: int,
+    colors: np.ndarray | None = None,
+    values: np.ndarray | None = None,
+    fmt: str = "{:g}",
+    fontsize: float = 9,
+) -> None:
+    """A grid of square cells, coloured by ``colors`` (RGBA array) and labelled with ``values``."""
+    if colors is None:
+        colors = np.ones((n_rows, n_cols, 4))
+    ax.imshow(colors, extent=(0, n_cols, n_rows, 0), interpolation="nearest")
+    ax.hlines(np.arange(n_rows + 1), 0, n_cols, colors="black", linewidth=0.6)
+    ax.vlines(np.arange(n_cols + 1), 0, n_rows, colors="black", linewidth=0.6)
+    if values is not None:
+        for r in range(n_rows):
+            for c in range(n_cols):
+                ax.text(c + 0.5, r + 0.5, fmt.format(values[r, c]), ha="center", va="center", fontsize=fontsize)
+
+
+def _rgba(hex_color: str) -> np.ndarray:
+    from matplotlib.colors import to_rgba
+
+    return np.array(to_rgba(hex_color))
+
+
+def _outline(ax: Axes, box: Box, color: str = HIGHLIGHT, linestyle: str = "-", linewidth: float = 2.5) -> None:
+    top, left, height, width = box
+    ax.add_patch(Rectangle((left, top), width, height, fill=False, edgecolor=color, linewidth=linewidth, linestyle=linestyle))
+
+
+def _message_axes(ax: Axes, message: str) -> None:
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, color="#b00020", fontsize=10, transform=ax.transAxes)
+
+
+def plot_images(
+    images: Sequence[torch.Tensor | np.ndarray],
+    titles: Sequence[str] | None = None,
+    ncols: int | None = None,
+    cmap: str | None = None,
+    scale: float = 2.0,
+) -> Figure:
+    """Images side by side. ``cmap=None``: grey for non-negative images, a symmetric red/blue for signed ones
+    (an edge map: red positive, blue negative, white zero)."""
+    n = len(images)
+    if n == 0:
+        raise ValueError("images is empty: give at least one image")
+    ncols = min(n, ncols or n)
+    nrows = -(-n // ncols)
+    fig = Figure(figsize=(scale * ncols, scale * nrows + 0.3), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if index >= n:
+            ax.axis("off")
+            continue
+        image = _to_numpy(images[index])
+        if cmap is None and image.min() < 0:
+            bound = max(abs(image.min()), abs(image.max()), 1e-12)
+            ax.imshow(image, cmap="RdBu_r", vmin=-bound, vmax=bound, interpolation="nearest")
+        else:
+            ax.imshow(image, cmap=cmap or "gray", interpolation="nearest")
+        if titles is not None:
+            ax.set_title(titles[index], fontsize=9)
+    return fig
+
+
+def plot_padding_stride(
+    input_size: int,
+    kernel_size: int,
+    padding: int,
+    stride: int,
+    dilation: int,
+    output_size: int | None,
+    cell: tuple[int, int] = (0, 0),
+    message: str = "",
+) -> Figure:
+    """The padded input with every window position (dots), the window of output ``cell`` (orange taps)
+    and the output grid. ``output_size=None`` means no window fits: ``message`` says why."""
+    padded = input_size + 2 * padding
+    fig = Figure(figsize=(8.0, 4.0), layout="constrained")
+    ax_in, ax_out = fig.subplots(1, 2, width_ratios=[max(padded, 1), max(output_size or padded, 1) * 0.9 + 2])
+    colors = np.tile(_rgba(PADDING), (padded, padded, 1))
+    colors[padding : padding + input_size, padding : padding + input_size] = _rgba(INPUT)
+    extent = dilation * (kernel_size - 1) + 1
+    if output_size is None:
+        _grid_axes(ax_in, max(padded, extent), max(padded, extent), f"padded input {padded}×{padded}")
+        _draw_cells(ax_in, padded, padded, colors)
+        _outline(ax_in, (0, 0, extent, extent), color="#b00020", linestyle="--")
+        _message_axes(ax_out, message or "no window fits")
+        return fig
+    row, col = cell
+    top, left = row * stride, col * stride
+    for a in range(kernel_size):
+        for b in range(kernel_size):
+            colors[top + a * dilation, left + b * dilation] = _rgba(HIGHLIGHT)
+    _grid_axes(ax_in, padded, padded, f"padded input {padded}×{padded} (grey: padding)")
+    _draw_cells(ax_in, padded, padded, colors)
+    starts = np.arange(output_size) * stride + 0.5
+    xs, ys = np.meshgrid(starts, starts)
+    ax_in.plot(xs.ravel(), ys.ravel(), "o", color=FAINT, markersize=3)  # top-left tap of every window
+    _outline(ax_in, (top, left, extent, extent))
+    out_colors = np.ones((output_size, output_size, 4))
+    out_colors[row, col] = _rgba(HIGHLIGHT)
+    _grid_axes(ax_out, output_size, output_size, f"output {output_size}×{output_size}")
+    _draw_cells(ax_out, output_size, output_size, out_colors)
+    return fig
+
+
+def plot_field_stack(
+    sizes: Sequence[tuple[int, int]],
+    boxes: Sequence[Box | None],
+    titles: Sequence[str],
+    message: str = "",
+) -> Figure:
+    """A row of grids (input, hidden maps, output) with one highlighted box on each.
+
+    Used for the receptive field: the picked output cell, the window it reads on the
+    map below, and its whole field on the input.
+    """
+    fig = Figure(figsize=(2.6 * len(sizes) + 0.5, 3.2), layout="constrained")
+    widths = [max(w, 1) + 1 for _, w in sizes]
+    axes = fig.subplots(1, len(sizes), width_ratios=widths, squeeze=False)[0]
+    for ax, (h, w), box, title in zip(axes, sizes, boxes, titles):
+        if h <= 0 or w <= 0:
+            _message_axes(ax, message or "empty")
+            continue
+        colors = np.ones((h, w, 4))
+        if box is not None:
+            top, left, bh, bw = box
+            r0, r1 = max(int(top), 0), min(int(top + bh), h)
+            c0, c1 = max(int(left), 0), min(int(left + bw), w)
+            colors[r0:r1, c0:c1] = _rgba(HIGHLIGHT)
+        _grid_axes(ax, h, w, title)
+        _draw_cells(ax, h, w, colors)
+        if box is not None:
+            _outline(ax, box)
+    return fig
+
+
+def plot_pooling(
+    image: torch.Tensor | np.ndarray,
+    pooled: torch.Tensor | np.ndarray | None,
+    kernel_size: int,
+    stride: int,
+    padding: int,
+    title: str = "",
+    message: str = "",
+) -> Figure:
+    """An image with its zero padding and first pooling window, beside the pooled result."""
+    image = _to_numpy(image)
+    fig = Figure(figsize=(7.0, 3.6), layout="constrained")
+    ax_in, ax_out = fig.subplots(1, 2)
+    h, w = image.shape
+    ax_in.imshow(np.pad(image, padding), cmap="gray", extent=(-padding, w + padding, h + padding, -padding),
+                 interpolation="nearest")
+    if padding:
+        _outline(ax_in, (0, 0, h, w), color="#1f77b4", linewidth=1.2)
+    _outline(ax_in, (-padding, -padding, kernel_size, kernel_size))
+    if stride < w + 2 * padding:
+        _outline(ax_in, (-padding, -padding + stride, kernel_size, kernel_size), linestyle="--", linewidth=1.5)
+    ax_in.set_title(f"input {h}×{w}, padding {padding}: first windows", fontsize=9)
+    ax_in.set_xticks([])
+    ax_in.set_yticks([])
+    if pooled is None:
+        _message_axes(ax_out, message)
+    else:
+        pooled = _to_numpy(pooled)
+        ax_out.imshow(pooled, cmap="gray", interpolation="nearest")
+        ax_out.set_title(title or f"pooled {pooled.shape[0]}×{pooled.shape[1]}", fontsize=9)
+        ax_out.set_xticks([])
+        ax_out.set_yticks([])
+    return fig
+
+
+def _draw_matrix(ax: Axes, M: np.ndarray, title: str, color: str = "#ffffff") -> None:
+    rows, cols = M.shape
+    colors = np.tile(_rgba(color), (rows, cols, 1))
+    _grid_axes(ax, rows, cols, title)
+    _draw_cells(ax, rows, cols, colors, values=M, fontsize=10)
+
+
+def plot_channels_combine(X: torch.Tensor, K: torch.Tensor, partials: torch.Tensor, Y: torch.Tensor) -> Figure:
+    """How a multi-input-channel convolution adds up: one row per input channel
+    (``X[c]`` ∗ ``K[c]`` = ``partials[c]``), and the sum over channels ``Y``."""
+    X, K, partials, Y = (_to_numpy(t) for t in (X, K, partials, Y))
+    channels = X.shape[0]
+    fig = Figure(figsize=(8.5, 2.0 * channels + 0.4), layout="constrained")
+    grid = fig.add_gridspec(channels, 4)
+    channel_colors = ["#dbe9f6", "#fde2c8", "#d9f0d3", "#eadcf2"]
+    for c in range(channels):
+        color = channel_colors[c % len(channel_colors)]
+        _draw_matrix(fig.add_subplot(grid[c, 0]), X[c], f"X[{c}] (input channel {c})", color)
+        _draw_matrix(fig.add_subplot(grid[c, 1]), K[c], f"∗ K[{c}]", color)
+        _draw_matrix(fig.add_subplot(grid[c, 2]), partials[c], f"= corr2d(X[{c}], K[{c}])", color)
+    _draw_matrix(fig.add_subplot(grid[:, 3]), Y, "Σ over channels = Y", "#fff7bc")
+    return fig
+
+
+def plot_feature_maps(maps: torch.Tensor | np.ndarray, title: str = "", ncols: int = 8, scale: float = 1.2) -> Figure:
+    """Every channel of a ``(C, H, W)`` feature map, each on its own colour scale."""
+    maps = _to_numpy(maps)
+    if maps.ndim != 3:
+        raise ValueError(f"maps must have shape (channels, height, width), got {maps.shape}")
+    channels = maps.shape[0]
+    ncols = min(ncols, channels)
+    nrows = -(-channels // ncols)
+    fig = Figure(figsize=(scale * ncols, scale * nrows + 0.4), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if index < channels:
+            ax.imshow(maps[index], cmap="viridis", interpolation="nearest")
+            ax.set_title(f"ch {index}", fontsize=8)
+        else:
+            ax.axis("off")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def plot_kernels(weight: torch.Tensor | np.ndarray, title: str = "", scale: float = 1.3) -> Figure:
+    """Convolution kernels ``(C_out, C_in, k_h, k_w)``: one row per input channel, one column per output
+    channel, on one symmetric colour scale (red positive, blue negative)."""
+    weight = _to_numpy(weight)
+    if weight.ndim != 4:
+        raise ValueError(f"weight must have shape (out_channels, in_channels, k_h, k_w), got {weight.shape}")
+    c_out, c_in = weight.shape[:2]
+    bound = max(float(np.abs(weight).max()), 1e-12)
+    fig = Figure(figsize=(scale * c_out, scale * c_in + 0.5), layout="constrained")
+    axes = fig.subplots(c_in, c_out, squeeze=False)
+    for i in range(c_in):
+        for o in range(c_out):
+            ax = axes[i, o]
+            ax.imshow(weight[o, i], cmap="RdBu_r", vmin=-bound, vmax=bound, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if i == 0:
+                ax.set_title(f"out {o}", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def plot_field_on_image(
+    image: torch.Tensor | np.ndarray,
+    box: Box,
+    output_size: tuple[int, int],
+    cell: tuple[int, int],
+    title: str = "",
+) -> Figure:
+    """An input image with the receptive field ``box`` of output ``cell`` (dashed where it lies in
+    the padding, outside the image), beside the layer's output grid with the cell marked."""
+    image = _to_numpy(image)
+    h, w = image.shape
+    top, left, bh, bw = box
+    fig = Figure(figsize=(7.0, 3.6), layout="constrained")
+    ax_in, ax_out = fig.subplots(1, 2)
+    margin = max(0.0, -top, -left, top + bh - h, left + bw - w)
+    ax_in.imshow(image, cmap="gray", extent=(0, w, h, 0), interpolation="nearest")
+    ax_in.set_xlim(-margin - 0.5, w + margin + 0.5)
+    ax_in.set_ylim(h + margin + 0.5, -margin - 0.5)
+    _outline(ax_in, box, linestyle="--", linewidth=1.5)
+    r0, r1, c0, c1 = max(top, 0), min(top + bh, h), max(left, 0), min(left + bw, w)
+    if r1 > r0 and c1 > c0:
+        ax_in.add_patch(Rectangle((c0, r0), c1 - c0, r1 - r0, facecolor=HIGHLIGHT, alpha=0.35, edgecolor=HIGHLIGHT,
+                                  linewidth=2.5))
+    ax_in.set_title(title or f"receptive field {bh:g}×{bw:g}", fontsize=9)
+    ax_in.set_xticks([])
+    ax_in.set_yticks([])
+    out_h, out_w = output_size
+    colors = np.ones((out_h, out_w, 4))
+    colors[cell[0], cell[1]] = _rgba(HIGHLIGHT)
+    _grid_axes(ax_out, out_h, out_w, f"layer output {out_h}×{out_w}, cell {tuple(cell)}")
+    _draw_cells(ax_out, out_h, out_w, colors)
+    return fig
+
+
+def plot_activation_comparison(
+    images: Sequence[torch.Tensor],
+    titles: Sequence[str],
+    first_layer: Sequence[torch.Tensor],
+    probabilities: Sequence[torch.Tensor],
+    class_names: Sequence[str],
+    n_maps: int = 6,
+) -> Figure:
+    """One row per input: the image, its first-layer feature maps, and the predicted class probabilities."""
+    rows = len(images)
+    fig = Figure(figsize=(1.3 * (n_maps + 1) + 3.2, 1.6 * rows + 0.3), layout="constrained")
+    grid = fig.add_gridspec(rows, n_maps + 3)
+    for r in range(rows):
+        ax = fig.add_subplot(grid[r, 0])
+        ax.imshow(_to_numpy(images[r]), cmap="gray", interpolation="nearest")
+        ax.set_title(titles[r], fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        maps = _to_numpy(first_layer[r])
+        for m in range(min(n_maps, maps.shape[0])):
+            ax = fig.add_subplot(grid[r, m + 1])
+            ax.imshow(maps[m], cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0:
+                ax.set_title(f"conv1 ch {m}", fontsize=8)
+        ax = fig.add_subplot(grid[r, n_maps + 1 :])
+        probs = _to_numpy(probabilities[r])
+        ax.barh(np.arange(len(class_names)), probs, color=FAINT)
+        ax.barh(int(probs.argmax()), probs.max(), color=HIGHLIGHT)
+        ax.set_yticks(np.arange(len(class_names)), class_names, fontsize=6)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.tick_params(axis="x", labelsize=6)
+        if r == 0:
+            ax.set_title("predicted probabilities", fontsize=8)
+    return fig

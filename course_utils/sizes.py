@@ -1,0 +1,246 @@
+"""One switch for how big a training run is, so a notebook cell reads the same everywhere.
+
+Three sizes:
+
+* ``book``: the book's settings (image size, epochs, widths), for a GPU;
+* ``cpu``:  the full data, with smaller images, narrower models or fewer epochs chosen per
+  model so that each chapter-8 model trains in a few minutes on a 2-core laptop;
+* ``fast``: the 2,000-image sample shipped with the course and tiny settings: seconds per
+  cell, for CI and tests.
+
+The size is chosen once, from the environment (:func:`resolve_size`): ``COURSE_SIZE`` if set,
+else ``fast`` when ``CI`` is set, ``book`` with a GPU, ``cpu`` without. A notebook asks for
+its model's settings and passes them on explicitly, so the cell shows what the size changed::
+
+    run = training_setup("resnet18")   # prints e.g. [size cpu: no GPU found] ResNet18: 48x48 (book 96x96), ...
+    data = FashionMNIST(batch_size=run.batch_size, resize=run.resize, **run.data_kwargs)
+    model = ResNet18(lr=run.lr, **run.model_kwargs)
+    model.apply_init([next(iter(data.get_dataloader(True)))[0]], init_cnn)
+    trainer = Trainer(max_epochs=run.max_epochs, num_gpus=1)
+    trainer.fit(model, data)
+
+At ``book`` size every value equals the book's (``run.data_kwargs`` and ``run.model_kwargs``
+are then empty, except VGG's ``arch``, which the book's cell passes too).
+All settings live in one table, :data:`MODEL_SETTINGS`; the ``cpu`` values are first
+guesses to be tuned with the model benchmark.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+import torch
+
+__all__ = [
+    "SizeName",
+    "SIZES",
+    "RunSettings",
+    "ModelSettings",
+    "MODEL_SETTINGS",
+    "TrainingSetup",
+    "resolve_size",
+    "training_setup",
+]
+
+SizeName = Literal["fast", "cpu", "book"]
+SIZES: tuple[SizeName, ...] = ("fast", "cpu", "book")
+ENV_SIZE = "COURSE_SIZE"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The settings of one training run (one model at one size)."""
+
+    batch_size: int
+    resize: int  # side of the square images the model sees (28: unchanged)
+    lr: float
+    max_epochs: int
+    model_kwargs: Mapping[str, Any] = field(default_factory=dict)  # e.g. {"width": 0.25}
+    source: Literal["full", "sample"] = "full"  # the full data or the shipped 2,000 + 500 sample
+    num_train: int | None = None  # first num_train training images (None: all)
+    repeat: int = 1  # passes over the training images per epoch
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """A model's settings at each size; ``name`` is the class the notebook builds."""
+
+    name: str
+    book: RunSettings
+    cpu: RunSettings
+    fast: RunSettings
+
+    def at(self, size: SizeName) -> RunSettings:
+        return {"book": self.book, "cpu": self.cpu, "fast": self.fast}[size]
+
+
+_VGG_SMALL = ((1, 16), (1, 32), (2, 64), (2, 128), (2, 128))  # the book's training arch (8.2.3)
+
+# The book's cells (D2L 7.6 and 8.1-8.6); `cpu` and `fast` change only what they must.
+# The sigmoid LeNet needs about 1,000 SGD steps at lr 0.1 before it learns anything (its
+# accuracy stays at 0.10, chance), and needs init_cnn (with PyTorch's default initialisation
+# it is still at 0.10 after 4,000 steps). The fast size therefore passes 10 times over the
+# sample per epoch at batch 32: 10 epochs = 6,250 steps, which reach about 0.75.
+MODEL_SETTINGS: Mapping[str, ModelSettings] = MappingProxyType({
+    "lenet": ModelSettings(
+        "LeNet",
+        book=RunSettings(128, 28, 0.1, 10),
+        cpu=RunSettings(128, 28, 0.1, 10),
+        fast=RunSettings(32, 28, 0.1, 10, source="sample", repeat=10),
+    ),
+    "alexnet": ModelSettings(
+        "AlexNet",
+        book=RunSettings(128, 224, 0.01, 10),
+        cpu=RunSettings(128, 70, 0.01, 3, {"width": 0.25}),
+        fast=RunSettings(64, 65, 0.01, 1, {"width": 0.125}, source="sample"),
+    ),
+    "vgg": ModelSettings(
+        "VGG",
+        book=RunSettings(128, 224, 0.01, 10, {"arch": _VGG_SMALL}),
+        cpu=RunSettings(128, 64, 0.01, 2, {"arch": ((1, 8), (1, 16), (2, 32), (2, 64), (2, 64)), "num_hiddens": 512}),
+        fast=RunSettings(64, 32, 0.01, 1, {"arch": ((1, 4), (1, 8), (2, 16), (2, 16), (2, 16)), "num_hiddens": 64},
+                         source="sample"),
+    ),
+    "nin": ModelSettings(
+        "NiN",
+        book=RunSettings(128, 224, 0.05, 10),
+        cpu=RunSettings(128, 70, 0.05, 3, {"width": 0.25}),
+        fast=RunSettings(64, 67, 0.05, 1, {"width": 0.125}, source="sample"),
+    ),
+    "googlenet": ModelSettings(
+        "GoogleNet",
+        book=RunSettings(128, 96, 0.01, 10),
+        cpu=RunSettings(128, 48, 0.01, 2, {"width": 0.25}),
+        fast=RunSettings(64, 32, 0.01, 1, {"width": 0.125}, source="sample"),
+    ),
+    "bnlenet_scratch": ModelSettings(
+        "BNLeNetScratch",
+        book=RunSettings(128, 28, 0.1, 10),
+        cpu=RunSettings(128, 28, 0.1, 10),
+        fast=RunSettings(64, 28, 0.1, 2, source="sample"),
+    ),
+    "bnlenet": ModelSettings(
+        "BNLeNet",
+        book=RunSettings(128, 28, 0.1, 10),
+        cpu=RunSettings(128, 28, 0.1, 10),
+        fast=RunSettings(64, 28, 0.1, 2, source="sample"),
+    ),
+    "resnet18": ModelSettings(
+        "ResNet18",
+        book=RunSettings(128, 96, 0.01, 10),
+        cpu=RunSettings(128, 48, 0.01, 3, {"width": 0.25}),
+        fast=RunSettings(64, 32, 0.01, 1, {"width": 0.125}, source="sample"),
+    ),
+})
+
+
+def resolve_size() -> tuple[SizeName, str]:
+    """The size in use and why: ``COURSE_SIZE``, else ``fast`` if ``CI`` is set, else by GPU."""
+    value = os.environ.get(ENV_SIZE, "").strip().lower()
+    if value:
+        if value not in SIZES:
+            raise ValueError(f"{ENV_SIZE} must be one of {', '.join(SIZES)}, got {value!r}: "
+                             f"e.g. export {ENV_SIZE}=cpu, or unset it to choose automatically")
+        return value, f"{ENV_SIZE}={value}"  # type: ignore[return-value]
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        return "fast", "CI is set"
+    if torch.cuda.is_available():
+        return "book", "CUDA GPU found"
+    if torch.backends.mps.is_available():
+        return "book", "Apple GPU found"
+    return "cpu", "no GPU found"
+
+
+_MODEL_DEFAULTS = {"width": 1.0, "num_hiddens": 4096}  # the models' defaults: the book's networks
+
+
+def _differences(name: str, run: RunSettings, book: RunSettings) -> list[str]:
+    changes: list[str] = []
+    if run.source == "sample":
+        changes.append("the 2,000-image sample (book: 60,000 images), validated on 500 (book: 10,000)")
+    if run.num_train is not None:
+        changes.append(f"the first {run.num_train:,} of 60,000 training images")
+    if run.repeat != 1:
+        changes.append(f"{run.repeat} passes over them per epoch")
+    if run.batch_size != book.batch_size:
+        changes.append(f"batch {run.batch_size} (book {book.batch_size})")
+    if run.resize != book.resize:
+        changes.append(f"{run.resize}x{run.resize} images (book {book.resize}x{book.resize})")
+    if run.lr != book.lr:
+        changes.append(f"lr {run.lr:g} (book {book.lr:g})")
+    if run.max_epochs != book.max_epochs:
+        changes.append(f"{run.max_epochs} epoch{'s' * (run.max_epochs != 1)} (book {book.max_epochs})")
+    for key in sorted(set(run.model_kwargs) | set(book.model_kwargs)):
+        if run.model_kwargs.get(key) != book.model_kwargs.get(key):
+            was = book.model_kwargs.get(key, _MODEL_DEFAULTS.get(key, "its default"))
+            changes.append(f"{name}({key}={run.model_kwargs.get(key)!r}) (book {was})")
+    return changes
+
+
+@dataclass(frozen=True)
+class TrainingSetup:
+    """The settings a notebook cell passes to FashionMNIST, the model and the Trainer."""
+
+    model: str  # key of MODEL_SETTINGS, e.g. "resnet18"
+    model_name: str  # the class the cell builds, e.g. "ResNet18"
+    size: SizeName
+    why: str  # how the size was chosen, e.g. "no GPU found"
+    batch_size: int
+    resize: tuple[int, int]
+    lr: float
+    max_epochs: int
+    model_kwargs: Mapping[str, Any]
+    data_kwargs: Mapping[str, Any]  # FashionMNIST's source / num_train / repeat, only where not the book's
+    changes: str  # what differs from the book, one line ("" at book size)
+
+    def __str__(self) -> str:
+        what = self.changes or "the book's settings"
+        return f"[size {self.size}: {self.why}] {self.model_name}: {what}"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def _normalise(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def training_setup(model: str, size: SizeName | None = None, *, verbose: bool = True) -> TrainingSetup:
+    """The settings for training ``model`` ("lenet", "alexnet", "vgg", "nin", "googlenet",
+    "bnlenet_scratch", "bnlenet", "resnet18") at the current size (or ``size``).
+
+    Prints one line saying the size and what it changed from the book (``verbose=False``: quiet).
+
+    >>> run = training_setup("lenet", "book", verbose=False)
+    >>> run.batch_size, run.resize, run.lr, run.max_epochs, dict(run.data_kwargs), run.changes
+    (128, (28, 28), 0.1, 10, {}, '')
+    """
+    keys = {_normalise(name): name for name in MODEL_SETTINGS}  # "ResNet-18", "BNLeNetScratch" work too
+    if _normalise(model) not in keys:
+        raise ValueError(f"no training settings for model {model!r}: choose one of {', '.join(MODEL_SETTINGS)}")
+    key = keys[_normalise(model)]
+    if size is None:
+        size, why = resolve_size()
+    elif size in SIZES:
+        why = "chosen in the call"
+    else:
+        raise ValueError(f"size must be one of {', '.join(SIZES)} (or None: automatic), got {size!r}")
+    entry = MODEL_SETTINGS[key]
+    run, book = entry.at(size), entry.book
+    data_kwargs = {name: value for name, value, default in (
+        ("source", run.source, "full"), ("num_train", run.num_train, None), ("repeat", run.repeat, 1),
+    ) if value != default}
+    setup = TrainingSetup(
+        model=key, model_name=entry.name, size=size, why=why,
+        batch_size=run.batch_size, resize=(run.resize, run.resize), lr=run.lr, max_epochs=run.max_epochs,
+        model_kwargs=MappingProxyType(dict(run.model_kwargs)), data_kwargs=MappingProxyType(data_kwargs),
+        changes=", ".join(_differences(entry.name, run, book)),
+    )
+    if verbose:
+        print(setup)
+    return setup
+

@@ -1,0 +1,192 @@
+"""Self-checks print ✅/❌ with the reason, never reveal an answer to a placeholder, and agree with
+PyTorch; the notebooks' badges come from course_utils.links and no widget state is saved."""
+
+from __future__ import annotations
+
+import doctest
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from course_utils import checks, links
+from course_utils.checks import (
+    check_close,
+    check_conv_cost,
+    check_conv_param_count,
+    check_corr2d,
+    check_fc_param_count,
+    check_output_shape,
+    check_param_count,
+    check_pool2d,
+    check_pool_output_shape,
+    check_receptive_field,
+    conv_formula_text,
+    pool_formula_text,
+)
+from course_utils.shapes import LayerSpec
+
+ROOT = Path(__file__).resolve().parents[1]
+PLACEHOLDER = "✏️ Replace the ... with your answer"
+
+
+def _out(capsys) -> str:
+    return capsys.readouterr().out
+
+
+def test_doctests_of_checks_and_links():
+    for module in (checks, links):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+def test_formula_text_is_the_briefs_example_and_agrees_with_conv2d():
+    assert conv_formula_text(8, 3, padding=1, stride=2) == "out_h = ⌊(8 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4"
+    for n, k, p, s, d in itertools.product(range(1, 9), range(1, 5), range(3), range(1, 4), range(1, 3)):
+        text = conv_formula_text(n, k, p, s, d)
+        try:
+            out = F.conv2d(torch.ones(1, 1, n, n, dtype=torch.float64), torch.ones(1, 1, k, k, dtype=torch.float64),
+                           padding=p, stride=s, dilation=d).shape[-1]
+        except RuntimeError:
+            assert text.endswith("no window fits"), text
+        else:
+            assert text.endswith(f"= {out}"), text
+
+
+def test_pool_formula_text_agrees_with_max_pool2d():
+    for n, k, p, s in itertools.product(range(1, 9), range(1, 5), range(3), range(1, 4)):
+        if p > k // 2:
+            continue
+        text = pool_formula_text(n, k, p, s)
+        try:
+            out = F.max_pool2d(torch.ones(1, 1, n, n), k, stride=s, padding=p).shape[-1]
+        except RuntimeError:
+            assert text.endswith("no window fits"), text
+        else:
+            assert text.endswith(f"= {out}"), text
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda a: check_output_shape(a, 8, 3),
+        lambda a: check_pool_output_shape(a, 4, 3),
+        lambda a: check_param_count(a, in_channels=1, out_channels=6, kernel_size=5),
+        lambda a: check_fc_param_count(a, 10, 10),
+        lambda a: check_conv_cost(a, (3, 8, 8), 4, 3),
+        lambda a: check_receptive_field(a, [LayerSpec("conv", 3)]),
+        lambda a: check_corr2d(a, torch.ones(3, 3), torch.ones(2, 2)),
+        lambda a: check_pool2d(a, torch.ones(4, 4), 2),
+        lambda a: check_close(a, torch.ones(2)),
+    ],
+)
+def test_a_placeholder_gets_a_reminder_and_no_solution(call, capsys):
+    for placeholder in (..., None):
+        call(placeholder)
+        out = _out(capsys)
+        assert out.startswith(PLACEHOLDER) and "expected" not in out and "Why" not in out
+
+
+def test_output_shape_right_and_wrong(capsys):
+    check_output_shape(torch.Size([2, 2]), (8, 8), (3, 5), padding=(0, 1), stride=(3, 4))
+    out = _out(capsys)
+    assert out.startswith("✅ Correct: (2, 2).")
+    assert "out_w = ⌊(8 + 2·1 − 1·(5 − 1) − 1) / 4⌋ + 1 = 2" in out
+    check_output_shape((3, 3), 8, 3, padding=1, stride=2)
+    out = _out(capsys)
+    assert out.startswith("❌ Not quite: you answered (3, 3), expected (4, 4).") and "Why:" in out
+    check_output_shape(4, 8, 3, padding=1, stride=2)  # an int means a square
+    assert _out(capsys).startswith("✅")
+    check_output_shape("4x4", 8, 3, padding=1, stride=2)
+    assert _out(capsys).startswith("❌")
+
+
+def test_pool_output_shape_defaults_stride_to_the_window(capsys):
+    check_pool_output_shape((1, 1), 4, 3)
+    assert _out(capsys).startswith("✅")
+    check_pool_output_shape((14, 14), 28, 3, padding=1, stride=2)
+    assert _out(capsys).startswith("✅")
+
+
+def test_param_counts_agree_with_pytorch(capsys):
+    conv = nn.Conv2d(3, 16, kernel_size=3)
+    expected = sum(p.numel() for p in conv.parameters())
+    check_conv_param_count(expected, 3, 16, 3)
+    assert _out(capsys).startswith("✅")
+    check_param_count(expected, conv)
+    out = _out(capsys)
+    assert out.startswith("✅") and "weight: 16·3·3·3 = 432" in out
+    check_conv_param_count(expected - 16, 3, 16, 3)
+    assert f"expected {expected}" in _out(capsys)
+    check_conv_param_count(432, 3, 16, 3, bias=False)
+    assert _out(capsys).startswith("✅")
+    linear = nn.Linear(300, 1000)
+    check_fc_param_count(sum(p.numel() for p in linear.parameters()), 300, 1000)
+    assert _out(capsys).startswith("✅")
+
+
+def test_param_count_of_an_uninitialised_lazy_model_says_what_to_do():
+    with pytest.raises(ValueError, match="run one batch through the model"):
+        check_param_count(1, nn.LazyConv2d(6, kernel_size=5))
+    with pytest.raises(TypeError, match="nn.Module"):
+        check_param_count(1, "LeNet")
+
+
+def test_conv_cost_and_receptive_field(capsys):
+    check_conv_cost(16 * 3 * 3 * 3 * 32 * 32, (3, 32, 32), 16, 3, padding=1)
+    assert _out(capsys).startswith("✅")
+    check_receptive_field((7, 7), [LayerSpec("conv", 3), LayerSpec("conv", 5)])
+    assert _out(capsys).startswith("✅")
+    check_receptive_field(7, [LayerSpec("conv", 3), LayerSpec("conv", 3)])
+    assert "expected (5, 5)" in _out(capsys)
+
+
+def test_tensor_checks(capsys):
+    X = torch.tril(torch.ones(6, 8))
+    K = torch.tensor([[1.0, -1.0]])
+    right = F.conv2d(X[None, None], K[None, None])[0, 0]
+    check_corr2d(right, X, K)
+    assert _out(capsys).startswith("✅")
+    check_corr2d(right.T, X, K)
+    assert "shape (7, 6), expected (6, 7)" in _out(capsys)
+    check_corr2d(right + 1, X, K)
+    assert "right shape, different values" in _out(capsys)
+    check_corr2d([[0.0]], X, K)
+    assert "expected a tensor" in _out(capsys)
+    X4 = torch.arange(32.0).reshape(1, 2, 4, 4)
+    check_pool2d(F.conv2d(X4.reshape(2, 1, 4, 4), torch.full((1, 1, 2, 2), 0.25), stride=2).reshape(1, 2, 2, 2),
+                 X4, 2, mode="avg", stride=2)
+    assert _out(capsys).startswith("✅")
+    check_pool2d(F.max_pool2d(X4, 2), X4, 2)
+    assert _out(capsys).startswith("✅")
+    with pytest.raises(ValueError, match="mode"):
+        check_pool2d(X4, X4, 2, mode="min")
+
+
+# ----------------------------------------------------------------------------- notebooks
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("07-*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_opens_with_the_badge_and_saves_no_widget_state(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    first = "".join(nb["cells"][0]["source"])
+    assert first == links.colab_badge_markdown(path.name)
+    assert links.colab_url(path.name) in first and links.REPOSITORY_URL in first
+    assert "widgets" not in nb["metadata"]
+    headings = [line for cell in nb["cells"] if cell["cell_type"] == "markdown"
+                for line in "".join(cell["source"]).splitlines() if line.startswith("# ")]
+    section = path.name[1:4].replace("-", ".")  # "07-3-..." -> "7.3"
+    assert len(headings) == 1 and headings[0].startswith(f"# {section} ")
+    sources = ["".join(cell["source"]) for cell in nb["cells"]]
+    assert "## Summary" in "\n".join(sources) and "## Exercises" in "\n".join(sources)
+    assert any("torch.manual_seed(0)" in s and "from course_utils" in s for s in sources[:4])
+
+
+def test_colab_url_refuses_paths():
+    with pytest.raises(ValueError, match="file name"):
+        links.colab_url("notebooks/07-1.ipynb")

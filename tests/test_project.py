@@ -1,0 +1,81 @@
+"""The project's own promises: two Quick-start commands, CI runs the README's test
+command, the package imports without the book's package, its public API is explicit."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def quick_start_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(?:bash|sh|shell)?\n(.*?)```", section, flags=re.S)
+    return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_readme_quick_start_has_exactly_two_commands():
+    commands = quick_start_commands()
+    assert len(commands) == 2, commands
+    assert "jupyter lab" in commands[0]
+    assert "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = quick_start_commands()[1]
+    assert test_command in ci.splitlines(), f"{test_command!r} not found as a line of .ci/run"
+
+
+def test_requirements_install_the_package_editable():
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert "-e ." in [line.strip() for line in lines]
+
+
+def test_package_never_imports_the_books_package():
+    for path in (ROOT / "course_utils").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not any(n == "d2l" or n.startswith("d2l.") for n in names), path
+
+
+def test_public_api_is_explicit_and_importable():
+    import course_utils
+
+    assert course_utils.__all__, "course_utils.__all__ is empty"
+    missing = [name for name in course_utils.__all__ if not hasattr(course_utils, name)]
+    assert not missing, missing
+    assert len(set(course_utils.__all__)) == len(course_utils.__all__)
+
+
+def test_import_works_from_any_folder(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-c", "import course_utils, sys; print(course_utils.__file__)"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    )
+    assert Path(out.stdout.strip()).resolve().is_relative_to(ROOT / "course_utils")
+
+
+PUBLIC_MODULES = sorted(
+    p.relative_to(ROOT).as_posix() for p in (ROOT / "course_utils").glob("*.py") if not p.name.startswith("_")
+)
+
+
+@pytest.mark.parametrize("path", PUBLIC_MODULES)
+def test_every_module_declares_all(path):
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
+    assert "__all__" in names, f"{path} has no __all__"

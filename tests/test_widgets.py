@@ -1,0 +1,309 @@
+"""The explorers, driven from Python with no browser; PyTorch is the oracle.
+
+The padding/stride, pooling and receptive-field explorers are swept over every
+combination their sliders allow (the full ranges, no reduction: 5,040, 288 and
+112 combinations, plus every output cell where the cell matters). Drawing is off
+for the sweeps (``draw=False``); separate tests draw every explorer, including the
+impossible combinations.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from course_utils.widgets import (
+    FeatureMapExplorer,
+    LayerFieldExplorer,
+    PaddingStrideExplorer,
+    ParameterCalculator,
+    PoolingExplorer,
+    ReceptiveFieldExplorer,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PNG = b"\x89PNG"
+# float64: oneDNN's float32 convolution builds a new kernel for every new shape (milliseconds each);
+# the float64 path is fast for these tiny tensors and exact for the integer sums used here.
+ORACLE = torch.float64
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny tensors between Python calls: with two threads, OpenMP's spinning worker fights the main
+    thread on a busy 2-core machine and each convolution takes milliseconds instead of microseconds."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _slider_range(explorer, name):
+    slider = explorer.sliders[name]
+    return range(slider.min, slider.max + 1)
+
+
+def _torch_shape(fn):
+    """Output (h, w) of ``fn()``, or None when PyTorch refuses the combination."""
+    try:
+        return tuple(fn().shape[-2:])
+    except RuntimeError:
+        return None
+
+
+def _bounding_box(grad: torch.Tensor) -> tuple[tuple[int, int], tuple[int, int]]:
+    rows = torch.nonzero(grad.abs().sum(dim=1) > 0).flatten()
+    cols = torch.nonzero(grad.abs().sum(dim=0) > 0).flatten()
+    return (int(rows.min()), int(rows.max())), (int(cols.min()), int(cols.max()))
+
+
+# ----------------------------------------------------------------------------- 7.3
+def test_padding_stride_sweeps_every_slider_combination_against_conv2d():
+    explorer = PaddingStrideExplorer(draw=False)
+    names = ["input_size", "kernel_size", "padding", "stride", "dilation"]
+    ranges = [_slider_range(explorer, name) for name in names]
+    assert [len(r) for r in ranges] == [12, 7, 5, 4, 3]
+    impossible = 0
+    for n, k, p, s, d in itertools.product(*ranges):
+        explorer.set(input_size=n, kernel_size=k, padding=p, stride=s, dilation=d, row=0, col=0)
+        X = torch.ones(1, 1, n, n, dtype=ORACLE, requires_grad=True)
+        K = torch.ones(1, 1, k, k, dtype=ORACLE)
+        expected = _torch_shape(lambda: F.conv2d(X, K, padding=p, stride=s, dilation=d))
+        if expected is None:
+            impossible += 1
+            assert explorer.output_shape is None and explorer.message, (n, k, p, s, d)
+            assert "Not possible" in explorer.text.value and explorer.message in explorer.text.value
+            assert explorer.sliders["row"].disabled
+            continue
+        assert not explorer.message, (n, k, p, s, d, explorer.message)
+        assert explorer.output_shape == expected, (n, k, p, s, d)
+        h, w = expected
+        assert f"output {h}×{w}" in explorer.text.value
+        assert explorer.formula_text.splitlines()[0].endswith(f"= {h}")
+        assert explorer.formula_text.splitlines()[0].startswith(f"out_h = ⌊({n} + 2·{p} − {d}·({k} − 1) − 1) / {s}⌋")
+        # The highlighted window of the last output cell is exactly what that output reads.
+        explorer.set(row=h - 1, col=w - 1)
+        assert (explorer.sliders["row"].max, explorer.sliders["col"].max) == (h - 1, w - 1)
+        Y = F.conv2d(X, K, padding=p, stride=s, dilation=d)
+        (grad,) = torch.autograd.grad(Y[0, 0, h - 1, w - 1], X)
+        inside_rows = [r for r in explorer.window_rows if 0 <= r < n]
+        inside_cols = [c for c in explorer.window_cols if 0 <= c < n]
+        read = torch.nonzero(grad[0, 0]).tolist()
+        assert sorted(read) == sorted([r, c] for r in inside_rows for c in inside_cols), (n, k, p, s, d)
+    assert 0 < impossible < 5040
+
+
+def test_padding_stride_default_text_matches_the_book_example():
+    explorer = PaddingStrideExplorer(draw=False)
+    assert explorer.output_shape == (4, 4)
+    assert "out_h = ⌊(8 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4" in explorer.text.value
+    explorer.sliders["padding"].value = 2  # a single slider change recomputes too
+    assert explorer.output_shape == (5, 5)
+
+
+def test_cell_sliders_are_clamped_when_the_output_shrinks():
+    explorer = PaddingStrideExplorer(input_size=12, kernel_size=1, padding=0, stride=1, draw=False)
+    explorer.set(row=11, col=11)
+    explorer.sliders["stride"].value = 4
+    assert explorer.output_shape == (3, 3)
+    assert explorer.values()["row"] == 2 and explorer.cell == (2, 2)
+
+
+# ----------------------------------------------------------------------------- 7.5
+@pytest.fixture(scope="module")
+def image() -> torch.Tensor:
+    from course_utils.data import load_sample
+
+    images, _ = load_sample(train=False)
+    return images[0].float() / 255
+
+
+def test_pooling_sweeps_every_slider_combination_against_pytorch(image):
+    explorer = PoolingExplorer(image, draw=False)
+    ranges = [_slider_range(explorer, name) for name in ("pool_size", "stride", "padding")]
+    modes = list(explorer.sliders["mode"].options)
+    assert modes == ["max", "avg"]
+    X = image[None, None]
+    impossible = 0
+    for (k, s, p), mode in itertools.product(itertools.product(*ranges), modes):
+        explorer.set(pool_size=k, stride=s, padding=p, mode=mode)
+        pool = F.max_pool2d if mode == "max" else F.avg_pool2d
+        try:
+            expected = pool(X, k, stride=s, padding=p)[0, 0]
+        except RuntimeError:
+            impossible += 1
+            assert explorer.pooled is None and explorer.output_shape is None and explorer.message, (k, s, p, mode)
+            assert "Not possible" in explorer.text.value
+            continue
+        assert not explorer.message
+        assert explorer.output_shape == tuple(expected.shape)
+        torch.testing.assert_close(explorer.pooled, expected)
+        h, w = expected.shape
+        assert f"{mode} pooling: 28×28 → {h}×{w}" in explorer.text.value
+    assert 0 < impossible < len(modes) * 6 * 6 * 4
+
+
+def test_pooling_explorer_defaults_to_fashion_mnist_test_image_0(image):
+    explorer = PoolingExplorer(draw=False)
+    torch.testing.assert_close(explorer.X, image)
+    assert explorer.output_shape == (14, 14)
+
+
+# ----------------------------------------------------------------------------- 7.2
+def test_receptive_field_sweeps_every_combination_and_cell_against_autograd():
+    explorer = ReceptiveFieldExplorer(draw=False)
+    ranges = [_slider_range(explorer, name) for name in ("input_size", "kernel1", "kernel2")]
+    checked = impossible = 0
+    for n, k1, k2 in itertools.product(*ranges):
+        explorer.set(input_size=n, kernel1=k1, kernel2=k2, row=0, col=0)
+        X = torch.ones(1, 1, n, n, dtype=ORACLE, requires_grad=True)
+        K1, K2 = torch.ones(1, 1, k1, k1, dtype=ORACLE), torch.ones(1, 1, k2, k2, dtype=ORACLE)
+        expected = _torch_shape(lambda: F.conv2d(F.conv2d(X, K1), K2))
+        if expected is None:
+            impossible += 1
+            assert explorer.output_shape is None and explorer.message and "Not possible" in explorer.text.value
+            continue
+        assert explorer.output_shape == expected
+        hidden = F.conv2d(X, K1)
+        Y = F.conv2d(hidden, K2)
+        for i, j in itertools.product(range(expected[0]), range(expected[1])):
+            explorer.set(row=i, col=j)
+            grad_x, grad_hidden = torch.autograd.grad(Y[0, 0, i, j], (X, hidden), retain_graph=True)
+            assert explorer.input_region == _bounding_box(grad_x[0, 0]), (n, k1, k2, i, j)
+            assert explorer.hidden_region == _bounding_box(grad_hidden[0, 0]), (n, k1, k2, i, j)
+            assert f"{explorer.field.size[0]}×{explorer.field.size[1]}" in explorer.text.value
+            checked += 1
+    assert checked > 500 and impossible > 0
+
+
+# ----------------------------------------------------------------------------- 7.6
+def _lenet_like() -> nn.Sequential:
+    """LeNet's layers (D2L 7.6), with positive weights so that no gradient cancels."""
+    net = nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Flatten(), nn.Linear(400, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10),
+    )
+    with torch.no_grad():
+        for parameter in net.parameters():
+            parameter.abs_()
+    return net
+
+
+def test_layer_field_explorer_sweeps_every_layer_and_cell_against_autograd(image):
+    net = _lenet_like()
+    explorer = LayerFieldExplorer(net, image, draw=False)
+    assert [f.name for f in explorer.fields] == ["0", "2", "3", "5"]
+    modules = dict(net.named_modules())
+    X = image[None, None].clone().requires_grad_(True)
+    for layer in _slider_range(explorer, "layer"):
+        explorer.set(layer=layer, row=0, col=0)
+        captured = []
+        handle = modules[explorer.field.name].register_forward_hook(lambda m, i, out: captured.append(out))
+        net(X)
+        handle.remove()
+        out = captured[0]
+        assert explorer.output_shape == tuple(out.shape[-2:])
+        for i, j in itertools.product(range(out.shape[2]), range(out.shape[3])):
+            explorer.set(row=i, col=j)
+            (grad,) = torch.autograd.grad(out[0, 0, i, j], X, retain_graph=True)
+            assert explorer.clipped_region == _bounding_box(grad[0, 0]), (explorer.field.name, i, j)
+    assert "16×16" in explorer.text.value  # the last layer's field (D2L: LeNet's output sees 16x16 pixels)
+
+
+def test_feature_map_explorer_shows_every_layer_of_lenet(image):
+    net = _lenet_like()
+    images = torch.stack([image, image.flip(1)])
+    explorer = FeatureMapExplorer(net, images, labels=[9, 9], class_names=[str(i) for i in range(10)], draw=False)
+    options = [value for _, value in explorer.sliders["layer"].options]
+    assert options == ["0", "1", "2", "3", "4", "5"]
+    expected = {"0": (6, 28, 28), "1": (6, 28, 28), "2": (6, 14, 14), "3": (16, 10, 10), "4": (16, 10, 10),
+                "5": (16, 5, 5)}
+    for name, shape in expected.items():
+        explorer.set(layer=name, image=1)
+        assert explorer.output_shape == shape
+        torch.testing.assert_close(explorer.maps, net[: int(name) + 1](explorer.images[1:2])[0])
+        assert f"{shape[0]} feature maps of {shape[1]}×{shape[2]}" in explorer.text.value
+
+
+def test_explorers_on_the_course_lenet(image):
+    from course_utils.models import LeNet, init_cnn
+
+    model = LeNet()
+    model.apply_init([image[None, None]], init_cnn)
+    fields = LayerFieldExplorer(model, image, draw=False)
+    assert [f.name for f in fields.fields] == ["net.0", "net.2", "net.3", "net.5"]
+    fields.set(layer=3, row=4, col=4)
+    assert fields.output_shape == (5, 5) and fields.clipped_region == ((14, 27), (14, 27))
+    maps = FeatureMapExplorer(model, image[None, None], draw=False)
+    assert [value for _, value in maps.sliders["layer"].options] == [f"net.{i}" for i in range(6)]
+    maps.set(layer="net.5")
+    assert maps.output_shape == (16, 5, 5)
+
+
+# ----------------------------------------------------------------------------- 7.1
+def test_parameter_calculator_reproduces_the_books_megapixel_example():
+    calculator = ParameterCalculator()
+    assert calculator.inputs == 10**6
+    assert calculator.fc_weights == 10**12
+    assert calculator.fc_params == 10**12 + 10**6
+    assert calculator.conv_params == 3 * 3 + 1
+    assert "1,000,000,000,000" in calculator.text.value
+    calculator.set(channels=3, kernel_size=5, out_channels=64)
+    assert calculator.conv_params == 64 * 3 * 5 * 5 + 64
+    assert calculator.fc_weights == 3 * 10**12
+
+
+# ----------------------------------------------------------------------------- all
+def _all_explorers(image):
+    net = _lenet_like()
+    return [
+        ParameterCalculator(draw=True),
+        ReceptiveFieldExplorer(input_size=6, kernel_sizes=(3, 2)),
+        PaddingStrideExplorer(input_size=7, kernel_size=3, padding=2, stride=2, dilation=2),
+        PoolingExplorer(image),
+        FeatureMapExplorer(net, image[None]),
+        LayerFieldExplorer(net, image),
+    ]
+
+
+def test_every_explorer_draws_and_shows_a_widget(image):
+    for explorer in _all_explorers(image):
+        if explorer.draw and not isinstance(explorer, ParameterCalculator):
+            assert bytes(explorer.image.value).startswith(PNG), type(explorer).__name__
+        bundle = explorer._repr_mimebundle_()
+        assert bundle["text/plain"] == explorer.summary()
+        assert "application/vnd.jupyter.widget-view+json" in bundle
+        assert explorer.widget.children[1] is explorer.text
+
+
+def test_impossible_combinations_draw_a_message_not_a_traceback(image):
+    explorer = PaddingStrideExplorer(input_size=3, kernel_size=7, padding=0)
+    assert explorer.message and bytes(explorer.image.value).startswith(PNG)
+    explorer = PoolingExplorer(image, pool_size=2, padding=3)
+    assert "half the pooling window" in explorer.message and bytes(explorer.image.value).startswith(PNG)
+    explorer = ReceptiveFieldExplorer(input_size=2, kernel_sizes=(2, 2))
+    assert explorer.message.startswith("layer 2") and bytes(explorer.image.value).startswith(PNG)
+    assert explorer.summary().startswith("ReceptiveFieldExplorer: layer 2")
+
+
+def test_set_refuses_unknown_controls():
+    with pytest.raises(ValueError, match="unknown control"):
+        PaddingStrideExplorer(draw=False).set(kernel=3)
+
+
+def test_only_the_widgets_module_imports_ipywidgets():
+    importers = []
+    for path in sorted((ROOT / "course_utils").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name.split(".")[0] == "ipywidgets" for name in names):
+                importers.append(path.name)
+    assert sorted(set(importers)) == ["widgets.py"]
