@@ -13,7 +13,8 @@ with rows going down, like a tensor printed on screen.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -33,6 +34,9 @@ __all__ = [
     "plot_kernels",
     "plot_field_on_image",
     "plot_activation_comparison",
+    "plot_training_curves",
+    "plot_scale_shift",
+    "plot_model_comparison",
 ]
 
 # (top, left, height, width) of a highlighted block of cells, in cell units.
@@ -387,4 +391,90 @@ def plot_activation_comparison(
         ax.tick_params(axis="x", labelsize=6)
         if r == 0:
             ax.set_title("predicted probabilities", fontsize=8)
+    return fig
+
+
+def plot_training_curves(histories: Mapping[str, Iterable[Any]], title: str = "") -> Figure:
+    """Training loss and validation accuracy per epoch of several runs, one line per run.
+
+    ``histories`` maps a label to a run's epochs: a ``trainer.History`` or any iterable of
+    objects with ``epoch``, ``train_loss`` and ``val_acc``.
+    """
+    if not histories:
+        raise ValueError("histories is empty: give at least one run, e.g. {'LeNet': history}")
+    fig = Figure(figsize=(8.0, 3.2), layout="constrained")
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    for label, history in histories.items():
+        epochs = list(history)
+        x = [m.epoch for m in epochs]
+        ax_loss.plot(x, [m.train_loss for m in epochs], "o-", label=label)
+        ax_acc.plot(x, [m.val_acc for m in epochs], "o-", label=label)
+    ax_loss.set_title("training loss", fontsize=10)
+    ax_acc.set_title("validation accuracy", fontsize=10)
+    for ax in (ax_loss, ax_acc):
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def plot_scale_shift(gamma: torch.Tensor | np.ndarray, beta: torch.Tensor | np.ndarray, title: str = "") -> Figure:
+    """The learned scale ``gamma`` and shift ``beta`` of a batch-norm layer, one bar per channel,
+    with the values they start from (1 and 0) as dashed lines."""
+    gamma, beta = _to_numpy(gamma).ravel(), _to_numpy(beta).ravel()
+    if gamma.shape != beta.shape:
+        raise ValueError(f"gamma and beta must have one value per channel each, got {gamma.shape} and {beta.shape}")
+    channels = np.arange(len(gamma))
+    fig = Figure(figsize=(max(5.0, 0.35 * len(gamma) + 2.0), 3.0), layout="constrained")
+    ax_g, ax_b = fig.subplots(1, 2)
+    for ax, values, start, name in ((ax_g, gamma, 1.0, "scale γ (gamma)"), (ax_b, beta, 0.0, "shift β (beta)")):
+        ax.bar(channels, values, color=FAINT)
+        ax.axhline(start, color=HIGHLIGHT, linestyle="--", linewidth=1.5, label=f"initial value {start:g}")
+        ax.set_xlabel("channel")
+        ax.set_title(name, fontsize=10)
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def plot_model_comparison(rows: Sequence[Mapping[str, Any]], title: str = "") -> Figure:
+    """Models side by side: parameters, multiply-accumulates per image (both log scale), and
+    validation accuracy against MACs for the models that have a measured accuracy.
+
+    ``rows``: one mapping per model with ``model``, ``params``, ``macs`` and ``val_acc``
+    (``None`` when not measured), e.g. ``course_utils.results.Comparison.to_dicts()``.
+    """
+    if not rows:
+        raise ValueError("rows is empty: give at least one model")
+    names = [str(row["model"]) for row in rows]
+    y = np.arange(len(rows))
+    fig = Figure(figsize=(11.0, 0.35 * len(rows) + 2.2), layout="constrained")
+    ax_p, ax_m, ax_a = fig.subplots(1, 3)
+    for ax, key, label in ((ax_p, "params", "parameters"), (ax_m, "macs", "multiply-accumulates per image")):
+        ax.barh(y, [float(row[key]) for row in rows], color=FAINT)
+        ax.set_xscale("log")
+        ax.set_yticks(y, names, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(label, fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    measured = [row for row in rows if row.get("val_acc") is not None]
+    if measured:
+        ax_a.scatter([float(r["macs"]) for r in measured], [float(r["val_acc"]) for r in measured], color=HIGHLIGHT)
+        for r in measured:
+            ax_a.annotate(str(r["model"]), (float(r["macs"]), float(r["val_acc"])), fontsize=8,
+                          xytext=(4, 3), textcoords="offset points")
+        ax_a.set_xscale("log")
+        ax_a.set_xlabel("MACs per image")
+        ax_a.set_ylabel("validation accuracy")
+        ax_a.grid(alpha=0.3)
+        missing = [str(r["model"]) for r in rows if r.get("val_acc") is None]
+        ax_a.set_title("measured accuracy" + (f" (not measured: {', '.join(missing)})" if missing else ""),
+                       fontsize=9, wrap=True)
+    else:
+        _message_axes(ax_a, "no measured accuracy for this size")
+    if title:
+        fig.suptitle(title, fontsize=10)
     return fig

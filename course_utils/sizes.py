@@ -21,8 +21,9 @@ its model's settings and passes them on explicitly, so the cell shows what the s
 
 At ``book`` size every value equals the book's (``run.data_kwargs`` and ``run.model_kwargs``
 are then empty, except VGG's ``arch``, which the book's cell passes too).
-All settings live in one table, :data:`MODEL_SETTINGS`; the ``cpu`` values are first
-guesses to be tuned with the model benchmark.
+All settings live in one table, :data:`MODEL_SETTINGS`. The ``cpu`` values were chosen from
+``benchmarks/bench_models.py`` (time per training step) and checked by full training runs on
+a 2-core CPU (``benchmarks/train_sizes.py``; results in ``docs/results/training-cpu.json``).
 """
 
 from __future__ import annotations
@@ -85,6 +86,11 @@ _VGG_SMALL = ((1, 16), (1, 32), (2, 64), (2, 128), (2, 128))  # the book's train
 # accuracy stays at 0.10, chance), and needs init_cnn (with PyTorch's default initialisation
 # it is still at 0.10 after 4,000 steps). The fast size therefore passes 10 times over the
 # sample per epoch at batch 32: 10 epochs = 6,250 steps, which reach about 0.75.
+# At the cpu size, the networks without batch norm train with the book's plain SGD but a
+# higher lr than the book's where a short run needs it: at lr 0.01, AlexNet reached 0.64 and
+# GoogLeNet stayed at chance (0.10) within the time budget. NiN's last block ends in a ReLU
+# on the class scores, which can all die (loss stuck at ln 10 = 2.303): at width 0.25 it
+# never left 0.10, at width 0.5 and lr 0.05 it starts learning in its second epoch.
 MODEL_SETTINGS: Mapping[str, ModelSettings] = MappingProxyType({
     "lenet": ModelSettings(
         "LeNet",
@@ -95,26 +101,26 @@ MODEL_SETTINGS: Mapping[str, ModelSettings] = MappingProxyType({
     "alexnet": ModelSettings(
         "AlexNet",
         book=RunSettings(128, 224, 0.01, 10),
-        cpu=RunSettings(128, 70, 0.01, 3, {"width": 0.25}),
+        cpu=RunSettings(128, 70, 0.05, 10, {"width": 0.25}),
         fast=RunSettings(64, 65, 0.01, 1, {"width": 0.125}, source="sample"),
     ),
     "vgg": ModelSettings(
         "VGG",
         book=RunSettings(128, 224, 0.01, 10, {"arch": _VGG_SMALL}),
-        cpu=RunSettings(128, 64, 0.01, 2, {"arch": ((1, 8), (1, 16), (2, 32), (2, 64), (2, 64)), "num_hiddens": 512}),
+        cpu=RunSettings(128, 32, 0.05, 10, {"arch": ((1, 8), (1, 16), (2, 32), (2, 64), (2, 64)), "num_hiddens": 512}),
         fast=RunSettings(64, 32, 0.01, 1, {"arch": ((1, 4), (1, 8), (2, 16), (2, 16), (2, 16)), "num_hiddens": 64},
                          source="sample"),
     ),
     "nin": ModelSettings(
         "NiN",
         book=RunSettings(128, 224, 0.05, 10),
-        cpu=RunSettings(128, 70, 0.05, 3, {"width": 0.25}),
+        cpu=RunSettings(128, 70, 0.05, 6, {"width": 0.5}),
         fast=RunSettings(64, 67, 0.05, 1, {"width": 0.125}, source="sample"),
     ),
     "googlenet": ModelSettings(
         "GoogleNet",
         book=RunSettings(128, 96, 0.01, 10),
-        cpu=RunSettings(128, 48, 0.01, 2, {"width": 0.25}),
+        cpu=RunSettings(128, 48, 0.1, 4, {"width": 0.25}),
         fast=RunSettings(64, 32, 0.01, 1, {"width": 0.125}, source="sample"),
     ),
     "bnlenet_scratch": ModelSettings(
@@ -132,7 +138,7 @@ MODEL_SETTINGS: Mapping[str, ModelSettings] = MappingProxyType({
     "resnet18": ModelSettings(
         "ResNet18",
         book=RunSettings(128, 96, 0.01, 10),
-        cpu=RunSettings(128, 48, 0.01, 3, {"width": 0.25}),
+        cpu=RunSettings(128, 48, 0.01, 5, {"width": 0.25}),
         fast=RunSettings(64, 32, 0.01, 1, {"width": 0.125}, source="sample"),
     ),
 })

@@ -190,3 +190,73 @@ def test_notebook_opens_with_the_badge_and_saves_no_widget_state(path):
 def test_colab_url_refuses_paths():
     with pytest.raises(ValueError, match="file name"):
         links.colab_url("notebooks/07-1.ipynb")
+
+
+# ----------------------------------------------------------------------------- chapter 8: whole models
+from course_utils.checks import (  # noqa: E402
+    check_min_input_size,
+    check_model_macs,
+    check_model_param_count,
+    check_module_output_shape,
+)
+from course_utils.models import AlexNet, GoogleNet, Inception, LeNet, Residual  # noqa: E402
+
+
+@pytest.mark.parametrize("call", [
+    lambda: check_module_output_shape(..., Residual(3), (1, 3, 6, 6)),
+    lambda: check_model_param_count(..., LeNet(), (1, 1, 28, 28)),
+    lambda: check_model_macs(None, LeNet(), (1, 1, 28, 28)),
+    lambda: check_min_input_size(..., AlexNet),
+])
+def test_chapter8_placeholders_get_a_reminder_and_no_solution(call, capsys):
+    call()
+    assert _out(capsys).strip() == PLACEHOLDER + ", then run the cell again."
+
+
+def test_module_output_shape_agrees_with_running_the_module(capsys):
+    block = Inception(64, (96, 128), (16, 32), 32)
+    check_module_output_shape((1, 256, 12, 12), block, (1, 192, 12, 12))
+    assert _out(capsys).startswith("✅ Correct: (1, 256, 12, 12).")
+    check_module_output_shape(torch.Size([4, 6, 3, 3]), Residual(6, use_1x1conv=True, strides=2), (4, 3, 6, 6))
+    assert _out(capsys).startswith("✅")
+    check_module_output_shape((1, 192, 12, 12), block, (1, 192, 12, 12))
+    assert "expected (1, 256, 12, 12)" in _out(capsys)
+
+
+def test_model_param_count_and_macs_agree_with_pytorch_and_the_summary(capsys):
+    model = LeNet()
+    check_model_param_count(61706, model, (1, 1, 28, 28))
+    assert _out(capsys).startswith("✅ Correct: 61706.")
+    assert sum(p.numel() for p in model.parameters()) == 61706
+    check_model_param_count(61705, LeNet(), (1, 1, 28, 28))
+    out = _out(capsys)
+    assert out.startswith("❌") and "net.7 (Linear): 48,120" in out and "total = 61,706" in out
+    # LeNet's MACs by hand: conv 6*28*28*25 + conv 16*10*10*150 + 400*120 + 120*84 + 84*10
+    by_hand = 6 * 28 * 28 * 25 + 16 * 10 * 10 * 150 + 400 * 120 + 120 * 84 + 84 * 10
+    check_model_macs(by_hand, LeNet(), (1, 1, 28, 28))
+    assert _out(capsys).startswith("✅")
+    check_model_macs(2 * by_hand, LeNet(), (2, 1, 28, 28))  # MACs are for the whole batch
+    assert _out(capsys).startswith("✅")
+
+
+def test_min_input_size_is_found_by_pytorchs_layers(capsys):
+    check_min_input_size(1, GoogleNet)  # every GoogLeNet layer pads or rounds up
+    assert _out(capsys).startswith("✅ Correct: 1.")
+    check_min_input_size(12, lambda: nn.Sequential(nn.Conv2d(1, 1, 5, padding=2), nn.AvgPool2d(2),
+                                                   nn.Conv2d(1, 1, 5), nn.AvgPool2d(2)))
+    out = _out(capsys)
+    assert out.startswith("✅ Correct: 12.") and "one of 11 x 11 fails" in out
+    check_min_input_size(64, lambda: nn.Sequential(nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3)))
+    assert "expected 5" in _out(capsys)
+    with pytest.raises(ValueError, match="max_size"):
+        check_min_input_size(1, lambda: nn.Conv2d(1, 1, 9), max_size=4)
+    with pytest.raises(TypeError, match="build"):
+        check_min_input_size(1, nn.Conv2d(1, 1, 3))
+
+
+NOTEBOOKS_8 = sorted((ROOT / "notebooks").glob("08-*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS_8, ids=[p.name for p in NOTEBOOKS_8])
+def test_chapter8_notebook_frame(path):
+    test_notebook_opens_with_the_badge_and_saves_no_widget_state(path)

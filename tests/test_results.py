@@ -1,0 +1,181 @@
+"""course_utils.results: committed measurements are read as written (never invented), matched to the
+settings in use, and the cost of a training step is measured exactly where it can be."""
+
+from __future__ import annotations
+
+import doctest
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+from course_utils import results
+from course_utils.models import LeNet
+from course_utils.results import (
+    MISSING,
+    compare_models,
+    find_measurement,
+    load_measurements,
+    measure_step,
+    results_dir,
+    training_costs,
+)
+from course_utils.sizes import training_setup
+from course_utils.summary import model_summary
+
+
+def _row(**overrides: object) -> dict[str, object]:
+    row = {"model": "LeNet", "key": "lenet", "size": "cpu", "device": "x86_64 CPU, 2 cores", "epochs": 10,
+           "resize": 28, "val_acc": 0.81, "wall_s": 100.0, "images_per_s": 9000.0,
+           "date": "2026-01-02T03:04:05+00:00", "changes": ""}
+    row.update(overrides)
+    return row
+
+
+def _write(folder: Path, name: str, content: object) -> None:
+    (folder / name).write_text(json.dumps(content), encoding="utf-8")
+
+
+def test_doctests():
+    assert doctest.testmod(results, raise_on_error=True).failed == 0
+
+
+def test_results_dir_is_next_to_the_package_not_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    where = results_dir()
+    assert where is None or where.is_absolute()
+
+
+def test_training_files_and_gpu_report_are_read(tmp_path):
+    _write(tmp_path, "training-cpu.json", [_row(), _row(model="ResNet18", key="resnet18", resize=48)])
+    _write(tmp_path, "gpu_benchmark.json", {
+        "device": "NVIDIA H100", "date": "2026-01-03T00:00:00+00:00", "settings": "book", "quick": False,
+        "book_settings": [{"model": "LeNet", "key": "lenet", "epochs": 10, "resize": 28, "val_acc": 0.83,
+                           "wall_s": 30.0, "images_per_s": 90000.0}],
+        "one_epoch": [{"model": "AlexNet", "key": "alexnet", "epochs": 1, "resize": 224, "val_acc": 0.7,
+                       "wall_s": 20.0, "images_per_s": 5000.0}],
+    })
+    found = load_measurements(tmp_path)
+    assert {(m.key, m.size, m.device) for m in found} == {
+        ("lenet", "cpu", "x86_64 CPU, 2 cores"), ("resnet18", "cpu", "x86_64 CPU, 2 cores"),
+        ("lenet", "book", "NVIDIA H100"), ("alexnet", "book", "NVIDIA H100"),
+    }
+    lenet_book = find_measurement(found, "lenet", "book", 28)
+    assert lenet_book is not None and lenet_book.val_acc == 0.83 and lenet_book.seconds_per_epoch == 3.0
+    assert lenet_book.source == "gpu_benchmark.json (book_settings)"
+
+
+def test_a_quick_gpu_report_is_not_a_measurement(tmp_path):
+    _write(tmp_path, "gpu_benchmark.json", {
+        "device": "cpu (2 CPUs)", "date": "2026-01-03", "settings": "fast", "quick": True,
+        "book_settings": [{"model": "LeNet", "key": "lenet", "epochs": 1, "resize": 28, "val_acc": 0.1,
+                           "wall_s": 1.0, "images_per_s": 100.0}], "one_epoch": [],
+    })
+    assert load_measurements(tmp_path) == []
+
+
+def test_no_folder_and_empty_folder_give_no_measurements(tmp_path):
+    assert load_measurements(tmp_path) == []
+    assert load_measurements(tmp_path / "missing") == []
+
+
+def test_a_broken_row_is_reported_with_its_file(tmp_path):
+    bad = _row()
+    del bad["val_acc"]
+    _write(tmp_path, "training-cpu.json", [bad])
+    with pytest.raises(ValueError, match=r"training-cpu.json: a row lacks val_acc"):
+        load_measurements(tmp_path)
+    _write(tmp_path, "training-cpu.json", [_row(model="AlexNot", key=None)])
+    with pytest.raises(ValueError, match="unknown model 'AlexNot'"):
+        load_measurements(tmp_path)
+    (tmp_path / "training-cpu.json").write_text("[{", encoding="utf-8")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        load_measurements(tmp_path)
+
+
+def test_find_prefers_full_runs_then_the_latest_and_matches_the_settings(tmp_path):
+    rows = [_row(epochs=1, date="2026-03-01"), _row(epochs=10, date="2026-01-01", val_acc=0.5),
+            _row(epochs=10, date="2026-02-01", val_acc=0.6)]
+    _write(tmp_path, "training-cpu.json", rows)
+    found = load_measurements(tmp_path)
+    assert find_measurement(found, "lenet", "cpu", 28).val_acc == 0.6
+    assert find_measurement(found, "lenet", "cpu", 32) is None  # another image size: not this setting
+    assert find_measurement(found, "lenet", "book", 28) is None
+    assert find_measurement(found, "lenet", "cpu", 28, changes="3 epochs (book 10)") is None
+
+
+def test_compare_models_fills_only_what_was_measured(tmp_path):
+    run = training_setup("resnet18", "cpu", verbose=False)
+    _write(tmp_path, "training-cpu.json", [_row(), _row(model="ResNet18", key="resnet18", resize=run.resize[0],
+                                                         changes=run.changes, val_acc=0.875, epochs=3, wall_s=300.0)])
+    comparison = compare_models("cpu", keys=("lenet", "resnet18", "alexnet"), folder=tmp_path)
+    by_key = {row.key: row for row in comparison.rows}
+    assert by_key["resnet18"].val_acc == 0.875 and by_key["resnet18"].seconds_per_epoch == 100.0
+    assert by_key["lenet"].val_acc == 0.81
+    assert by_key["alexnet"].measurement is None
+    text = str(comparison)
+    alexnet_line = next(line for line in text.splitlines() if line.startswith("AlexNet "))
+    assert alexnet_line.count(MISSING) == 5
+    assert "0.875" in text and comparison.to_markdown().count("| AlexNet |") == 1
+    summary = model_summary(LeNet(), (1, 1, 28, 28))
+    assert (by_key["lenet"].params, by_key["lenet"].macs) == (summary.total_params, summary.total_macs)
+    assert by_key["resnet18"].input_size == run.resize[0]
+
+
+def test_compare_models_without_measurements_shows_costs_only(tmp_path):
+    _write(tmp_path, "training-book.json", [_row(size="book")])
+    comparison = compare_models("book", keys=("lenet",), folder=tmp_path, measured=False)
+    assert comparison.rows[0].measurement is None
+    assert "Val. acc." not in str(comparison) and MISSING not in str(comparison)
+    with pytest.raises(ValueError, match="unknown model keys"):
+        compare_models("book", keys=("lenet5",))
+
+
+def test_committed_results_load():
+    where = results_dir()
+    if where is None:
+        pytest.skip("no results folder")
+    for m in load_measurements(where):
+        assert 0.0 <= m.val_acc <= 1.0 and m.wall_s > 0 and m.images_per_s > 0
+
+
+def test_measure_step_counts_saved_activations_exactly():
+    model = nn.Sequential(nn.Conv2d(1, 2, kernel_size=3), nn.ReLU())
+    model.eval()
+    cost = measure_step(model, (2, 1, 5, 5), repeats=2)
+    # the convolution saves its input (2*1*5*5 floats), ReLU its output (2*2*3*3 floats); weights excluded
+    assert cost.activation_bytes == 4 * (2 * 1 * 5 * 5 + 2 * 2 * 3 * 3)
+    assert cost.param_bytes == cost.grad_bytes == 4 * (2 * 9 + 2)
+    assert cost.training_bytes == cost.param_bytes + cost.grad_bytes + cost.activation_bytes
+    assert cost.peak_bytes is None and cost.seconds > 0
+    assert not model.training and all(p.grad is None for p in model.parameters())  # mode and gradients restored
+    assert "saved activations" in str(cost)
+
+
+def test_measure_step_initialises_lazy_models_and_uses_their_loss():
+    model = LeNet()
+    cost = measure_step(model, (4, 1, 28, 28), repeats=1)
+    assert cost.param_bytes == 4 * sum(p.numel() for p in model.parameters()) == 4 * 61706
+    with pytest.raises(ValueError, match="repeats"):
+        measure_step(model, (4, 1, 28, 28), repeats=0)
+    with pytest.raises(ValueError, match="X_shape"):
+        measure_step(model, (1, 28, 28))
+
+
+def test_training_costs_split_parameters_and_macs_by_layer_type():
+    table = training_costs({"LeNet": (LeNet(), (2, 1, 28, 28))}, repeats=1)
+    row = table.rows[0]
+    summary = model_summary(LeNet(), (2, 1, 28, 28))
+    assert row.params == summary.total_params and row.macs == summary.total_macs
+    assert row.conv_params == 156 + 2416 and row.linear_params == 48120 + 10164 + 850
+    assert "forward + backward" in str(table) and "forward + backward" not in table.to_text(include_time=False)
+    with pytest.raises(ValueError, match="empty"):
+        training_costs({})
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_measure_step_reads_the_cuda_peak():
+    cost = measure_step(LeNet(), (8, 1, 28, 28), repeats=1, device="cuda")
+    assert cost.peak_bytes is not None and cost.peak_bytes >= cost.param_bytes
