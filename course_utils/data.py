@@ -114,7 +114,7 @@ def _table(rows: Sequence[tuple[str, str, int]]) -> dict[str, IdxFile]:
     return {name: IdxFile(name, sha, size) for name, sha, size in rows}
 
 
-# From /work/shared/data/FashionMNIST/SOURCE.md (sha256 of the files decompressed with gzip -dc).
+# sha256 of the official files decompressed with gzip -dc (the same for every copy, whatever its gzip header).
 OFFICIAL_FILES: Mapping[str, IdxFile] = _table([
     ("train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888", 47_040_016),
     ("train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9", 60_008),
