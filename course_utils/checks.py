@@ -383,6 +383,19 @@ def _summary_lines(rows: Sequence[object], value: str, total: int, shown: int = 
     return lines
 
 
+def _check_summary_total(answer: object, model: nn.Module, X_shape: Sequence[int], field: str, total: str) -> None:
+    """Compare ``answer`` with a total of ``model_summary`` (``total_params`` or ``total_macs``),
+    explaining it by the per-layer ``field`` of the rows."""
+    if _is_placeholder(answer):
+        print(_PLACEHOLDER)
+        return
+    from course_utils.summary import model_summary
+
+    summary = model_summary(model, X_shape)
+    expected = getattr(summary, total)
+    _report(_as_int(answer) == expected, answer, expected, "\n".join(_summary_lines(summary.rows, field, expected)))
+
+
 def check_model_param_count(answer: object, model: nn.Module, X_shape: Sequence[int]) -> None:
     """Check the number of parameters of ``model`` (lazy layers get their shapes from a batch of
     ``X_shape`` first; the count can depend on the image size when a ``Linear`` follows ``Flatten``).
@@ -392,14 +405,7 @@ def check_model_param_count(answer: object, model: nn.Module, X_shape: Sequence[
        Why: 0 (Conv2d): 156
             total = 156
     """
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
-    from course_utils.summary import model_summary
-
-    summary = model_summary(model, X_shape)
-    lines = _summary_lines(summary.rows, "num_params", summary.total_params)
-    _report(_as_int(answer) == summary.total_params, answer, summary.total_params, "\n".join(lines))
+    _check_summary_total(answer, model, X_shape, "num_params", "total_params")
 
 
 def check_model_macs(answer: object, model: nn.Module, X_shape: Sequence[int]) -> None:
@@ -411,14 +417,7 @@ def check_model_macs(answer: object, model: nn.Module, X_shape: Sequence[int]) -
        Why: 0 (Conv2d): 117,600
             total = 117,600
     """
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
-    from course_utils.summary import model_summary
-
-    summary = model_summary(model, X_shape)
-    lines = _summary_lines(summary.rows, "macs", summary.total_macs)
-    _report(_as_int(answer) == summary.total_macs, answer, summary.total_macs, "\n".join(lines))
+    _check_summary_total(answer, model, X_shape, "macs", "total_macs")
 
 
 def _forward_error(build: Callable[[], nn.Module], size: int, in_channels: int) -> str | None:
