@@ -1,8 +1,9 @@
 """Where the course lives online: the one place that names the repository.
 
-Every notebook opens with an "Open in Colab" badge built from ``REPOSITORY_URL``;
-``scripts/run_notebooks.py`` rewrites the badges from here, so moving the
-repository means changing one line.
+Every notebook opens with an "Open in Colab" badge built from ``REPOSITORY_URL``,
+and its first code cell (:func:`colab_setup_source`) installs the course package from
+the same repository, on Colab only. ``scripts/run_notebooks.py`` rewrites both cells
+from here (``--refresh`` does only that), so moving the repository means changing one line.
 
 >>> colab_url("07-3-padding-and-strides.ipynb")
 'https://colab.research.google.com/github/d2l-cnn-course/cnn-course/blob/main/notebooks/07-3-padding-and-strides.ipynb'
@@ -10,7 +11,14 @@ repository means changing one line.
 
 from __future__ import annotations
 
-__all__ = ["REPOSITORY_URL", "BRANCH", "COLAB_BASE", "colab_url", "colab_badge_markdown"]
+__all__ = [
+    "REPOSITORY_URL",
+    "BRANCH",
+    "COLAB_BASE",
+    "colab_url",
+    "colab_badge_markdown",
+    "colab_setup_source",
+]
 
 REPOSITORY_URL = "https://github.com/d2l-cnn-course/cnn-course"  # placeholder until the course is published
 BRANCH = "main"
@@ -28,10 +36,44 @@ def colab_url(notebook: str) -> str:
 
 
 def colab_badge_markdown(notebook: str) -> str:
-    """The markdown of the badge (and the one install line Colab needs) for a notebook's first cell."""
+    """The markdown of the badge (and a word on the Colab cell) for a notebook's first cell."""
     return (
         f"[![Open In Colab]({_BADGE_IMAGE})]({colab_url(notebook)})\n"
         "\n"
-        f"*On Colab, run `!pip install -q git+{REPOSITORY_URL}` once before the setup cell; "
-        "on your own machine follow the README.*"
+        "*On Colab, the first code cell installs the course package (Colab already has PyTorch); "
+        "anywhere else it does nothing, and the README says how to install the course.*"
     )
+
+
+_COLAB_CELL = """\
+# On Colab only: install the course package from its repository. Colab already has PyTorch,
+# so nothing is upgraded or reinstalled. Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    command = [sys.executable, "-m", "pip", "install", "-q", "git+{repository}@{branch}"]
+    pip = subprocess.run(command, capture_output=True, text=True)
+    if pip.returncode != 0:
+        raise RuntimeError("pip could not install the course package:\\n" + pip.stderr)"""
+
+
+def colab_setup_source() -> str:
+    """The source of every notebook's first code cell: on Colab, install the course package.
+
+    Plain Python (no ``%pip`` or ``!``), so it runs anywhere and does nothing outside
+    Colab (a Colab kernel has ``google.colab`` imported from the start). pip installs
+    ``BRANCH`` of ``REPOSITORY_URL``, the branch the badge opens, with no ``-U`` and no
+    pins: every package already there that satisfies the package's loose requirements
+    (Colab's torch, numpy, ipywidgets 7.7) stays as it is.
+
+    The cell does not call ``google.colab.output.enable_custom_widget_manager()``: the
+    course shows only the ipywidgets package's own widgets (and tqdm's), which Colab's
+    built-in widget manager draws in ipywidgets 7; the custom manager is for third-party
+    widgets (loaded from a CDN) and is needed for none of them.
+
+    >>> 'git+https://github.com/d2l-cnn-course/cnn-course@main"]' in colab_setup_source()
+    True
+    """
+    return _COLAB_CELL.format(repository=REPOSITORY_URL, branch=BRANCH)

@@ -19,9 +19,13 @@ Two jobs, both for the chapter-8 notebooks:
   image size and settings) shows "—".
 
 * :func:`measure_step` times one forward + backward pass of a batch and measures the memory
-  a training step needs: the parameters, their gradients, and the activations autograd saves
-  for the backward pass (every tensor it saves, counted once, found with
-  ``torch.autograd.graph.saved_tensors_hooks``). On a GPU it also reads the allocator's peak.
+  a training step needs: the activations autograd saves for the backward pass are *measured*
+  (every tensor it saves, counted once, found with ``torch.autograd.graph.saved_tensors_hooks``);
+  the weights and their gradients are *computed* from the parameters (a gradient has its
+  weight's shape). On a GPU it also reads the allocator's peak. With ``timed=False`` it runs
+  one forward pass only (no backward, no gradients allocated): the same memory numbers, no time.
+  :func:`training_costs` does this for several models side by side, building each one in turn
+  when given a function that builds it, so that only one model is in memory at a time.
 
 The result files are looked for in the repository's ``docs/results/`` (next to this package)
 and then in the package's own ``results/`` folder; :func:`results_dir` says which.
@@ -29,10 +33,11 @@ and then in the package's own ``results/`` folder; :func:`results_dir` says whic
 
 from __future__ import annotations
 
+import gc
 import json
 import statistics
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +62,7 @@ __all__ = [
     "measure_step",
     "CostRow",
     "CostTable",
+    "ModelOrBuilder",
     "training_costs",
 ]
 
@@ -353,18 +359,31 @@ def compare_models(
 # ----------------------------------------------------------------------------- one training step
 
 
+NOT_TIMED = "not timed"
+
+
 @dataclass(frozen=True)
 class StepCost:
-    """Time and memory of one training step (forward + backward) of one batch."""
+    """Time and memory of one training step (forward + backward) of one batch.
+
+    ``activation_bytes`` is measured; ``param_bytes`` and ``grad_bytes`` are computed from the
+    parameters; ``seconds`` and ``peak_bytes`` are measured only by a timed step (see
+    :func:`measure_step`), else None.
+    """
 
     model_name: str
     input_shape: tuple[int, ...]
     device: str
-    seconds: float  # median wall time of forward + loss + backward over the repeats
-    param_bytes: int  # the weights
-    grad_bytes: int  # their gradients (as large as the weights)
-    activation_bytes: int  # tensors autograd saved for the backward pass, each storage once, weights excluded
-    peak_bytes: int | None  # the CUDA allocator's peak during the step (None on the CPU)
+    seconds: float | None  # median wall time of forward + loss + backward over the repeats; None: not timed
+    param_bytes: int  # the weights (computed: numel x element size of every parameter)
+    grad_bytes: int  # their gradients (computed: as large as the weights that require gradients)
+    activation_bytes: int  # measured: tensors autograd saved for the backward pass, each storage once, weights excluded
+    peak_bytes: int | None  # the CUDA allocator's peak during the timed steps (None on the CPU or when not timed)
+
+    @property
+    def timed(self) -> bool:
+        """Whether a training step was run and timed (False: ``measure_step(..., timed=False)``)."""
+        return self.seconds is not None
 
     @property
     def training_bytes(self) -> int:
@@ -377,7 +396,9 @@ class StepCost:
     def __str__(self) -> str:
         shape = "x".join(map(str, self.input_shape))
         peak = "" if self.peak_bytes is None else f", allocator peak {_mib(self.peak_bytes)}"
-        return (f"{self.model_name}, batch {shape} on {self.device}: forward+backward {self.seconds * 1e3:,.0f} ms; "
+        time_text = (f"forward+backward {self.seconds * 1e3:,.0f} ms" if self.seconds is not None
+                     else f"forward+backward {NOT_TIMED} (timed=False)")
+        return (f"{self.model_name}, batch {shape} on {self.device}: {time_text}; "
                 f"weights {_mib(self.param_bytes)} + gradients {_mib(self.grad_bytes)} + saved activations "
                 f"{_mib(self.activation_bytes)} = {_mib(self.training_bytes)}{peak}")
 
@@ -386,23 +407,54 @@ def _mib(n: int) -> str:
     return f"{n / 2**20:,.1f} MiB"
 
 
+def _check_repeats(repeats: object) -> None:
+    if not isinstance(repeats, int) or isinstance(repeats, bool) or repeats < 1:
+        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
+
+
+def _check_timed(timed: object) -> None:
+    if not isinstance(timed, bool):
+        raise TypeError(f"timed must be True or False, got {timed!r}")
+
+
+def _batch_shape(X_shape: object) -> tuple[int, ...]:
+    shape = tuple(X_shape) if isinstance(X_shape, Sequence) and not isinstance(X_shape, (str, bytes)) else ()
+    if len(shape) != 4 or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in shape):
+        raise ValueError(f"X_shape must be N x C x H x W of positive integers, got {X_shape!r}: e.g. (16, 1, 224, 224)")
+    return shape
+
+
 def measure_step(
-    model: nn.Module, X_shape: Sequence[int], *, repeats: int = 3, device: str | torch.device | None = None
+    model: nn.Module,
+    X_shape: Sequence[int],
+    *,
+    repeats: int = 3,
+    device: str | torch.device | None = None,
+    timed: bool = True,
 ) -> StepCost:
     """Time and memory of one training step of ``model`` on a random batch of ``X_shape``.
 
     The model runs in training mode (dropout and batch norm as in training); the loss is
     ``model.loss`` against random labels when the model has one, else the sum of the outputs.
-    Lazy layers get their parameters first (one batch in evaluation mode). The first repeat
-    also counts the activations autograd saves; ``seconds`` is the median over ``repeats``.
-    The model's mode and its gradients are restored (gradients are cleared) afterwards; batch-norm
-    running statistics do change, as in any training step.
+    Lazy layers get their parameters first (one batch in evaluation mode).
+
+    Measured: ``activation_bytes``, every tensor autograd saves for the backward pass during the
+    forward pass (the first repeat), and, when ``timed``, ``seconds`` (the median over ``repeats``
+    of forward + loss + backward) and, on a GPU, the allocator's peak. Computed from the
+    parameters: ``param_bytes`` and ``grad_bytes`` (a gradient has its weight's shape).
+
+    ``timed=False`` runs only that one forward pass with gradients enabled: no loss, no backward,
+    so no gradient is allocated and memory stays at the weights plus one batch's activations.
+    The memory numbers are the same as a timed call's; ``seconds`` and ``peak_bytes`` are None
+    and ``repeats`` is not used. The model's gradients are left as they were.
+
+    After a timed call, the model's mode is restored and its gradients are cleared (set to
+    None); after an untimed one, its mode is restored. Batch-norm running statistics do change,
+    as in any training step.
     """
-    if not isinstance(repeats, int) or isinstance(repeats, bool) or repeats < 1:
-        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
-    shape = tuple(X_shape)
-    if len(shape) != 4 or not all(isinstance(d, int) and d >= 1 for d in shape):
-        raise ValueError(f"X_shape must be N x C x H x W of positive integers, got {X_shape!r}: e.g. (16, 1, 224, 224)")
+    _check_timed(timed)
+    _check_repeats(repeats)
+    shape = _batch_shape(X_shape)
     first = next(model.parameters(), None)
     dev = torch.device(device) if device is not None else (first.device if first is not None else torch.device("cpu"))
     model.to(dev)
@@ -419,40 +471,48 @@ def measure_step(
         storage = tensor.untyped_storage()
         if storage.data_ptr() not in param_storages:
             saved[(storage.data_ptr(), storage.nbytes())] = storage.nbytes()
-        return tensor
+        # Detached (same storage, no grad_fn): a saved output returned as itself would hold its own
+        # node, a reference cycle that keeps the graph and the weights alive when no backward frees it.
+        return tensor.detach()
 
     loss_fn = getattr(model, "loss", None)
-    times = []
+    times: list[float] = []
     peak: int | None = None
     model.train()
     try:
-        for i in range(repeats):
-            model.zero_grad(set_to_none=True)
-            if dev.type == "cuda":
-                torch.cuda.synchronize(dev)
-                torch.cuda.reset_peak_memory_stats(dev)
-            start = time.perf_counter()
-            if i == 0:
+        with torch.enable_grad():
+            if not timed:  # the forward pass alone: its output, graph and saved tensors are dropped at once
                 with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+                    model(X)
+            for i in range(repeats if timed else 0):
+                model.zero_grad(set_to_none=True)
+                if dev.type == "cuda":
+                    torch.cuda.synchronize(dev)
+                    torch.cuda.reset_peak_memory_stats(dev)
+                start = time.perf_counter()
+                if i == 0:
+                    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+                        output = model(X)
+                else:
                     output = model(X)
-            else:
-                output = model(X)
-            if callable(loss_fn) and output.dim() == 2:
-                labels = torch.randint(0, output.shape[1], (shape[0],), device=dev)
-                loss = loss_fn(output, labels)
-            else:
-                loss = output.sum()
-            loss.backward()
-            if dev.type == "cuda":
-                torch.cuda.synchronize(dev)
-                peak = max(peak or 0, torch.cuda.max_memory_allocated(dev))
-            times.append(time.perf_counter() - start)
+                if callable(loss_fn) and output.dim() == 2:
+                    labels = torch.randint(0, output.shape[1], (shape[0],), device=dev)
+                    loss = loss_fn(output, labels)
+                else:
+                    loss = output.sum()
+                loss.backward()
+                if dev.type == "cuda":
+                    torch.cuda.synchronize(dev)
+                    peak = max(peak or 0, torch.cuda.max_memory_allocated(dev))
+                times.append(time.perf_counter() - start)
     finally:
-        model.zero_grad(set_to_none=True)
+        if timed:
+            model.zero_grad(set_to_none=True)
         model.train(was_training)
     param_bytes = sum(p.numel() * p.element_size() for p in params)
     return StepCost(
-        model_name=type(model).__name__, input_shape=shape, device=str(dev), seconds=statistics.median(times),
+        model_name=type(model).__name__, input_shape=shape, device=str(dev),
+        seconds=statistics.median(times) if timed else None,
         param_bytes=param_bytes, grad_bytes=sum(p.numel() * p.element_size() for p in params if p.requires_grad),
         activation_bytes=sum(saved.values()), peak_bytes=peak,
     )
@@ -463,7 +523,8 @@ def measure_step(
 
 @dataclass(frozen=True)
 class CostRow:
-    """What one model costs for one batch: parameters and MACs by layer type, and one training step."""
+    """What one model costs for one batch: parameters and MACs by layer type (computed), and the
+    memory (and, if timed, the time) of one training step (:class:`StepCost`)."""
 
     name: str
     conv_params: int
@@ -489,8 +550,14 @@ class CostTable:
     rows: tuple[CostRow, ...]
 
     def to_text(self, include_time: bool = True) -> str:
-        """The table; ``include_time=False`` leaves out the one measurement that depends on the
-        machine (the wall time), so what is left depends only on the models and the batch."""
+        """The table; ``include_time=False`` leaves out the measurements that depend on the machine
+        (the wall time, and on a GPU the allocator's peak), so what is left depends only on the
+        models and the batch.
+
+        A row measured with ``timed=False`` has no time: with ``include_time=True`` its cell in the
+        "forward + backward" line reads "not timed", and a note under the table says how to time it
+        (``training_costs(..., timed=True)``).
+        """
         lines: list[tuple[str, list[str]]] = [
             ("batch (N x C x H x W)", ["x".join(map(str, r.step.input_shape)) for r in self.rows]),
             ("parameters", [f"{r.params:,}" for r in self.rows]),
@@ -503,8 +570,10 @@ class CostTable:
             ("saved activations", [_mib(r.step.activation_bytes) for r in self.rows]),
             ("memory of a training step", [_mib(r.step.training_bytes) for r in self.rows]),
         ]
+        untimed = [r.name for r in self.rows if r.step.seconds is None]
         if include_time:
-            lines.append(("forward + backward", [f"{r.step.seconds * 1e3:,.0f} ms" for r in self.rows]))
+            times = [NOT_TIMED if r.step.seconds is None else f"{r.step.seconds * 1e3:,.0f} ms" for r in self.rows]
+            lines.append(("forward + backward", times))
             if any(r.step.peak_bytes is not None for r in self.rows):
                 peaks = [MISSING if r.step.peak_bytes is None else _mib(r.step.peak_bytes) for r in self.rows]
                 lines.append(("allocator peak (CUDA)", peaks))
@@ -513,27 +582,100 @@ class CostTable:
         out = [" " * label_width + "  " + "  ".join(r.name.rjust(w) for r, w in zip(self.rows, widths))]
         out += [label.ljust(label_width) + "  " + "  ".join(v.rjust(w) for v, w in zip(values, widths))
                 for label, values in lines]
+        if include_time and untimed:
+            out.append(f"{NOT_TIMED}: {', '.join(untimed)} (measured with timed=False: one forward pass, no "
+                       f"backward); training_costs(..., timed=True) times the step")
         return "\n".join(out)
 
     def __str__(self) -> str:
         return self.to_text()
 
 
-def training_costs(entries: Mapping[str, tuple[nn.Module, Sequence[int]]], *, repeats: int = 3) -> CostTable:
-    """Parameters, MACs (``model_summary``) and one training step (:func:`measure_step`) of each
-    model, named by the keys of ``entries`` (``{"AlexNet": (AlexNet(), (16, 1, 224, 224))}``)."""
+ModelOrBuilder = nn.Module | Callable[[], nn.Module]  # a model, or a function (e.g. a class) that builds one
+
+
+def _short_repr(value: object, limit: int = 100) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_ENTRY_EXAMPLE = ("e.g. {'AlexNet': (AlexNet, (1, 1, 224, 224))} or "
+                  "{'VGG-11': (lambda: VGG(VGG_ARCHS['vgg11']), (1, 1, 224, 224))}")
+
+
+def _checked_entry(name: str, entry: object) -> tuple[ModelOrBuilder, tuple[int, ...]]:
+    if not isinstance(entry, (tuple, list)) or len(entry) != 2:
+        raise TypeError(f"entries[{name!r}] must be a pair (model or function that builds one, X_shape), "
+                        f"got {_short_repr(entry)}: {_ENTRY_EXAMPLE}")
+    model_or_builder, X_shape = entry
+    if not isinstance(model_or_builder, nn.Module) and not callable(model_or_builder):
+        raise TypeError(f"entries[{name!r}]: expected a model (nn.Module) or a function that builds one, got "
+                        f"{_short_repr(model_or_builder)} of type {type(model_or_builder).__name__}: {_ENTRY_EXAMPLE}")
+    return model_or_builder, _batch_shape(X_shape)
+
+
+def _model_of(name: str, model_or_builder: ModelOrBuilder) -> nn.Module:
+    if isinstance(model_or_builder, nn.Module):
+        return model_or_builder
+    model = model_or_builder()
+    if not isinstance(model, nn.Module):
+        what = getattr(model_or_builder, "__qualname__", None) or _short_repr(model_or_builder)
+        raise TypeError(f"entries[{name!r}]: the builder {what} returned {_short_repr(model)} of type "
+                        f"{type(model).__name__}, not a model (nn.Module): make it return the model, {_ENTRY_EXAMPLE}")
+    return model
+
+
+def _cost_row(name: str, model: nn.Module, X_shape: tuple[int, ...], repeats: int, timed: bool) -> CostRow:
+    summary = model_summary(model, X_shape)
+    conv = [r for r in summary.rows if r.layer_type.startswith("Conv")]
+    linear = [r for r in summary.rows if r.layer_type == "Linear"]
+    conv_params, linear_params = sum(r.num_params for r in conv), sum(r.num_params for r in linear)
+    return CostRow(
+        name=name, conv_params=conv_params, linear_params=linear_params,
+        other_params=summary.total_params - conv_params - linear_params,
+        conv_macs=sum(r.macs for r in conv), linear_macs=sum(r.macs for r in linear),
+        step=measure_step(model, X_shape, repeats=repeats, timed=timed),
+    )  # fmt: skip
+
+
+def training_costs(
+    entries: Mapping[str, tuple[ModelOrBuilder, Sequence[int]]], *, repeats: int = 3, timed: bool = True
+) -> CostTable:
+    """Parameters and MACs by layer type (computed by ``model_summary``) and the cost of one
+    training step (:func:`measure_step`) of each model, named by the keys of ``entries``.
+
+    Each entry is ``(model, X_shape)``, where ``model`` is an ``nn.Module`` or a function without
+    arguments that builds one (a class such as ``AlexNet``, or ``lambda: VGG(VGG_ARCHS["vgg11"])``).
+    A model given by a function is built only when its turn comes and dropped once measured;
+    ``gc.collect()`` runs before each such model is built and after the last one, so that only one
+    such model is in memory at a time: use functions for large models. A module given directly
+    stays the caller's (and in memory for as long as the caller keeps it).
+
+    ``timed=False`` measures the memory only (one forward pass per model, no backward, no
+    gradients allocated; ``repeats`` is not used): every number of ``to_text(include_time=False)``
+    is the same as with ``timed=True``, and the time reads "not timed".
+
+    All entries are checked before anything is built: a pair that is not ``(model or function,
+    X_shape)`` raises TypeError, a bad shape ValueError; a function that returns something other
+    than a module raises TypeError when it is called.
+    """
+    _check_timed(timed)
+    _check_repeats(repeats)
     if not entries:
-        raise ValueError("entries is empty: give at least one model, e.g. {'AlexNet': (AlexNet(), (1, 1, 224, 224))}")
+        raise ValueError(f"entries is empty: give at least one model, {_ENTRY_EXAMPLE}")
+    checked = [(name, *_checked_entry(name, entry)) for name, entry in entries.items()]
     rows = []
-    for name, (model, X_shape) in entries.items():
-        summary = model_summary(model, X_shape)
-        conv = [r for r in summary.rows if r.layer_type.startswith("Conv")]
-        linear = [r for r in summary.rows if r.layer_type == "Linear"]
-        conv_params, linear_params = sum(r.num_params for r in conv), sum(r.num_params for r in linear)
-        rows.append(CostRow(
-            name=name, conv_params=conv_params, linear_params=linear_params,
-            other_params=summary.total_params - conv_params - linear_params,
-            conv_macs=sum(r.macs for r in conv), linear_macs=sum(r.macs for r in linear),
-            step=measure_step(model, X_shape, repeats=repeats),
-        ))  # fmt: skip
+    built = False
+    for name, model_or_builder, X_shape in checked:
+        if not isinstance(model_or_builder, nn.Module):
+            # Free what was dropped before (the previous model, or one an earlier cell no longer uses) before
+            # building: a model that went through model_summary is in a reference cycle (its fx tracer), so
+            # only the cycle collector frees it.
+            gc.collect()
+            built = True
+        model = _model_of(name, model_or_builder)
+        rows.append(_cost_row(name, model, X_shape, repeats, timed))
+        del model  # a model built here is dropped now; one given directly stays the caller's
+    if built:
+        gc.collect()  # the last model built here, too
     return CostTable(tuple(rows))

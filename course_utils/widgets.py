@@ -106,7 +106,12 @@ class _Explorer:
         return ""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
+        widget_bundle = getattr(self.widget, "_repr_mimebundle_", None)
+        if widget_bundle is not None:  # ipywidgets 8
+            bundle = widget_bundle(**kwargs)
+        else:  # ipywidgets 7 (Colab's) displays through _ipython_display_ only; this is the bundle it sends
+            view = {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+            bundle = {"application/vnd.jupyter.widget-view+json": view}
         bundle["text/plain"] = self.summary()
         return bundle
 

@@ -5,14 +5,18 @@
     python scripts/run_notebooks.py --size cpu notebooks/07-*.ipynb
     FASHION_MNIST_ROOT=/path/to/FashionMNIST/raw python scripts/run_notebooks.py --size cpu
 
+    python scripts/run_notebooks.py --refresh             # only rewrite the badge and Colab cells
+
 The size (``fast`` | ``cpu`` | ``book``) goes to the kernel as ``COURSE_SIZE``; the data
 location, if any, is read by the kernel from ``FASHION_MNIST_ROOT`` as usual. The
-kernel runs without ``MPLBACKEND`` so that figures render inline. Before running, the
-first cell of each notebook (the "Open in Colab" badge) is rewritten from
-``course_utils.links``; after running, widget state is removed from the notebook
-metadata (``metadata.widgets``) and no timing metadata is written, so a re-run only
-changes outputs. ``--check`` executes without writing anything (exit status 1 if a
-cell fails).
+kernel runs without ``MPLBACKEND`` so that figures render inline. Before running, two
+cells of each notebook are rewritten from ``course_utils.links``: the first cell (the
+"Open in Colab" badge) and the first code cell (the Colab setup cell, inserted before
+the first code cell if missing). After running, widget state is removed from the
+notebook metadata (``metadata.widgets``) and no timing metadata is written, so a re-run
+only changes outputs. ``--check`` executes without writing anything (exit status 1 if a
+cell fails); ``--refresh`` rewrites the two cells and executes nothing (a new Colab cell
+has no outputs and no execution count).
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from course_utils.links import colab_badge_markdown
+from course_utils.links import colab_badge_markdown, colab_setup_source
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = ("fast", "cpu", "book")
+COLAB_CELL_ID = "colab-setup"  # how the Colab cell is found again after its source changes
 
 
 def refresh_badge(nb: nbformat.NotebookNode, name: str) -> bool:
@@ -51,10 +56,55 @@ def strip_widget_state(nb: nbformat.NotebookNode) -> None:
         cell.metadata.pop("execution", None)
 
 
-def run_notebook(path: Path, timeout: int, write: bool) -> float:
-    """Execute ``path`` in its own folder; return the wall time in seconds."""
+def refresh_colab_cell(nb: nbformat.NotebookNode, name: str) -> bool:
+    """Make the first code cell the Colab setup cell (insert it, or rewrite it); True if it changed.
+
+    The cell is recognised by its id, ``COLAB_CELL_ID``, or its source; a new one goes right
+    before the first code cell (the setup cell), with no outputs and no execution count.
+    """
+    code = [index for index, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    if not code:
+        raise ValueError(f"{name}: has no code cell; the Colab cell goes before the setup cell")
+    source = colab_setup_source()
+    first = nb.cells[code[0]]
+    if first.get("id") == COLAB_CELL_ID or first.source == source:
+        changed = first.source != source
+        first.source = source
+        return changed
+    if any(cell.get("id") == COLAB_CELL_ID for cell in nb.cells):
+        raise ValueError(f"{name}: the cell with id {COLAB_CELL_ID!r} must be the first code cell")
+    nb.cells.insert(code[0], nbformat.v4.new_code_cell(source, id=COLAB_CELL_ID))
+    return True
+
+
+def refresh_cells(nb: nbformat.NotebookNode, name: str) -> bool:
+    """Rewrite the badge and Colab cells from ``course_utils.links``; True if either changed."""
+    badge = refresh_badge(nb, name)
+    colab = refresh_colab_cell(nb, name)
+    return badge or colab
+
+
+def refresh_notebook(path: Path) -> bool:
+    """``refresh_cells`` on the file, written back (as nbformat writes it) only if it changed."""
     nb = nbformat.read(path, as_version=4)
-    refresh_badge(nb, path.name)
+    changed = refresh_cells(nb, path.name)
+    if changed:
+        nbformat.validate(nb)
+        nbformat.write(nb, path)
+    return changed
+
+
+def execute_notebook(path: Path, timeout: int, extra_source: str | None = None) -> tuple[nbformat.NotebookNode, float]:
+    """Read ``path``, refresh its badge and Colab cells, execute it in its own folder.
+
+    Returns the executed notebook (not written) and the wall time in seconds.
+    ``extra_source``, if given, runs in the same kernel after the last cell, in a code
+    cell appended to the returned notebook (its outputs are the last cell's).
+    """
+    nb = nbformat.read(path, as_version=4)
+    refresh_cells(nb, path.name)
+    if extra_source is not None:
+        nb.cells.append(nbformat.v4.new_code_cell(extra_source))
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -65,11 +115,22 @@ def run_notebook(path: Path, timeout: int, write: bool) -> float:
     )
     start = time.perf_counter()
     client.execute()
-    elapsed = time.perf_counter() - start
+    return nb, time.perf_counter() - start
+
+
+def run_notebook(path: Path, timeout: int, write: bool) -> float:
+    """Execute ``path`` in its own folder (written back if ``write``); return the wall time in seconds."""
+    nb, elapsed = execute_notebook(path, timeout)
     strip_widget_state(nb)
     if write:
         nbformat.write(nb, path)
     return elapsed
+
+
+def set_kernel_environment(size: str) -> None:
+    """What every kernel started from here inherits: ``COURSE_SIZE`` and no ``MPLBACKEND`` (figures inline)."""
+    os.environ["COURSE_SIZE"] = size
+    os.environ.pop("MPLBACKEND", None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,14 +138,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: notebooks/*.ipynb)")
     parser.add_argument("--size", choices=SIZES, default="fast", help="COURSE_SIZE for the kernel (default: fast)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell (default: 1800)")
-    parser.add_argument("--check", action="store_true", help="execute but do not write the notebooks back")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--check", action="store_true", help="execute but do not write the notebooks back")
+    what.add_argument("--refresh", action="store_true",
+                      help="only rewrite the badge and Colab cells from course_utils.links; execute nothing")
     args = parser.parse_args(argv)
 
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     if not paths:
         parser.error("no notebooks found")
-    os.environ["COURSE_SIZE"] = args.size  # the kernel inherits this environment
-    os.environ.pop("MPLBACKEND", None)  # figures inline, whatever the caller's backend
+    if args.refresh:
+        for path in paths:
+            print(f"{'rewrote ' if refresh_notebook(path.resolve()) else 'up to date'}  {path.name}")
+        return 0
+    set_kernel_environment(args.size)
     data = os.environ.get("FASHION_MNIST_ROOT", "(not set: the packaged sample / default location)")
     print(f"size {args.size}, FASHION_MNIST_ROOT {data}")
 

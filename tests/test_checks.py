@@ -1,16 +1,21 @@
 """Self-checks print ✅/❌ with the reason, never reveal an answer to a placeholder, and agree with
-PyTorch; the notebooks' badges come from course_utils.links and no widget state is saved."""
+PyTorch; the notebooks' badges and Colab cells come from course_utils.links and no widget state is saved."""
 
 from __future__ import annotations
 
 import doctest
 import itertools
 import json
+import subprocess
+import sys
+import tomllib
+import types
 from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
+from packaging.requirements import Requirement
 from torch import nn
 
 from course_utils import checks, links
@@ -176,7 +181,11 @@ def test_notebook_opens_with_the_badge_and_saves_no_widget_state(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     first = "".join(nb["cells"][0]["source"])
     assert first == links.colab_badge_markdown(path.name)
-    assert links.colab_url(path.name) in first and links.REPOSITORY_URL in first
+    assert links.colab_url(path.name) in first
+    code = [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
+    assert "".join(code[0]["source"]) == links.colab_setup_source()  # scripts/run_notebooks.py --refresh
+    assert code[0]["outputs"] == []  # it does nothing outside Colab
+    assert "from course_utils" not in "".join(code[0]["source"]) and "from course_utils" in "".join(code[1]["source"])
     assert "widgets" not in nb["metadata"]
     headings = [line for cell in nb["cells"] if cell["cell_type"] == "markdown"
                 for line in "".join(cell["source"]).splitlines() if line.startswith("# ")]
@@ -187,9 +196,91 @@ def test_notebook_opens_with_the_badge_and_saves_no_widget_state(path):
     assert any("torch.manual_seed(0)" in s and "from course_utils" in s for s in sources[:4])
 
 
+ALL_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=[p.name for p in ALL_NOTEBOOKS])
+def test_every_notebook_starts_its_code_with_the_colab_cell(path):
+    code = [cell for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
+    assert "".join(code[0]["source"]) == links.colab_setup_source(), (
+        f"run: python scripts/run_notebooks.py --refresh notebooks/{path.name}")
+
+
+def test_refresh_inserts_the_colab_cell_and_rewrites_the_badge_as_committed(tmp_path):
+    """A notebook as it was before the Colab cell, refreshed, is byte for byte the committed one."""
+    committed = ROOT / "notebooks" / "07-2-convolutions-for-images.ipynb"
+    nb = json.loads(committed.read_text(encoding="utf-8"))
+    nb["cells"] = [cell for cell in nb["cells"] if cell.get("id") != "colab-setup"]
+    nb["cells"][0]["source"] = ["[![Open In Colab](old badge)](old link)\n", "\n", "*old words*"]
+    old = tmp_path / committed.name
+    old.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    script = [sys.executable, str(ROOT / "scripts" / "run_notebooks.py"), "--refresh", str(old)]
+    out = subprocess.run(script, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["rewrote", committed.name]
+    assert old.read_bytes() == committed.read_bytes()
+    out = subprocess.run(script, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["up", "to", "date", committed.name]
+
+
 def test_colab_url_refuses_paths():
     with pytest.raises(ValueError, match="file name"):
         links.colab_url("notebooks/07-1.ipynb")
+
+
+PIP_INSTALL = [sys.executable, "-m", "pip", "install", "-q", f"git+{links.REPOSITORY_URL}@{links.BRANCH}"]
+
+
+def test_colab_cell_installs_from_the_repository_and_touches_nothing_else():
+    source = links.colab_setup_source()
+    assert links.REPOSITORY_URL in source
+    for word in ("-U", "--upgrade", "torch", "numpy==", "%pip", "!pip"):
+        assert word not in source, word
+    compile(source, "colab-setup", "exec")  # plain Python: runs in any kernel
+
+
+def _fail_if_called(*args, **kwargs):
+    raise AssertionError(f"subprocess.run called outside Colab: {args}")
+
+
+def test_colab_cell_does_nothing_outside_colab(monkeypatch):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    monkeypatch.setattr(subprocess, "run", _fail_if_called)
+    namespace: dict = {}
+    exec(links.colab_setup_source(), namespace)
+    assert sorted(name for name in namespace if name != "__builtins__") == ["sys"]
+
+
+def _on_fake_colab(monkeypatch, returncode: int, stderr: str = "") -> list:
+    calls = []
+
+    def run(args, **kwargs):
+        calls.append((args, kwargs))
+        return subprocess.CompletedProcess(args, returncode, stdout="", stderr=stderr)
+
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(subprocess, "run", run)
+    return calls
+
+
+def test_colab_cell_runs_pip_install_once_on_colab(monkeypatch):
+    calls = _on_fake_colab(monkeypatch, returncode=0)
+    exec(links.colab_setup_source(), {})
+    assert calls == [(PIP_INSTALL, {"capture_output": True, "text": True})]
+
+
+def test_colab_cell_shows_pips_error(monkeypatch):
+    _on_fake_colab(monkeypatch, returncode=1, stderr="ERROR: Repository not found.")
+    with pytest.raises(RuntimeError, match="could not install the course package:\nERROR: Repository not found"):
+        exec(links.colab_setup_source(), {})
+
+
+def test_package_requirements_keep_what_colab_has():
+    """pip installs from the Colab cell without -U: nothing Colab ships may fall outside the package's ranges,
+    or pip would replace it. ipywidgets 7.7.1 is Colab's (its frontend draws ipywidgets 7 natively)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = {Requirement(line).name: Requirement(line) for line in project["dependencies"]}
+    assert requirements["ipywidgets"].specifier.contains("7.7.1")
+    assert requirements["torch"].specifier.contains("2.2.0") and requirements["numpy"].specifier.contains("1.26.4")
 
 
 # ----------------------------------------------------------------------------- chapter 8: whole models

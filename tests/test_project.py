@@ -79,3 +79,38 @@ def test_every_module_declares_all(path):
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
     names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
     assert "__all__" in names, f"{path} has no __all__"
+
+
+def _readme() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_lists_every_notebook_with_its_colab_badge():
+    from course_utils.links import colab_url
+
+    readme = _readme()
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert f"](notebooks/{path.name})" in readme, f"{path.name} is not in the README's table"
+        assert colab_url(path.name) in readme, f"the README has no Colab badge for {path.name}"
+
+
+def test_readme_links_point_at_the_one_repository():
+    """Every GitHub, Colab and Binder address in the README names links.REPOSITORY_URL's repository."""
+    from course_utils.links import BRANCH, REPOSITORY_URL
+
+    repository = REPOSITORY_URL.removeprefix("https://github.com/")
+    urls = re.findall(r"https://(?:github\.com|colab\.research\.google\.com/github|mybinder\.org/v2/gh)/[^\s)\]]+",
+                      _readme())
+    assert any("mybinder.org" in url for url in urls), "the README has no Binder link"
+    for url in urls:
+        assert f"/{repository}" in url, f"{url} does not point at {repository} (course_utils/links.py)"
+        if "colab" in url or "mybinder" in url:
+            assert f"/{BRANCH}" in url, f"{url} does not open branch {BRANCH}"
+
+
+def test_readme_images_exist():
+    images = re.findall(r"!\[[^\]]*\]\((docs/[^)\s]+)\)", _readme())
+    assert len(images) >= 4, images
+    for image in images:
+        path = ROOT / image
+        assert path.is_file() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{image} is not a PNG in the repository"

@@ -4,7 +4,9 @@ settings in use, and the cost of a training step is measured exactly where it ca
 from __future__ import annotations
 
 import doctest
+import gc
 import json
+import weakref
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from course_utils import results
 from course_utils.models import LeNet
 from course_utils.results import (
     MISSING,
+    NOT_TIMED,
     compare_models,
     find_measurement,
     load_measurements,
@@ -173,6 +176,98 @@ def test_training_costs_split_parameters_and_macs_by_layer_type():
     assert "forward + backward" in str(table) and "forward + backward" not in table.to_text(include_time=False)
     with pytest.raises(ValueError, match="empty"):
         training_costs({})
+
+
+def _small_net() -> nn.Module:
+    """Convolution, batch norm, ReLU, dropout and a lazy linear layer: every kind of saved tensor."""
+    return nn.Sequential(nn.Conv2d(1, 4, kernel_size=3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(),
+                         nn.Dropout(0.5), nn.LazyLinear(10))
+
+
+def test_an_untimed_step_measures_the_same_memory_without_gradients():
+    torch.manual_seed(0)
+    model = _small_net().eval()
+    untimed = measure_step(model, (4, 1, 8, 8), timed=False)
+    assert all(p.grad is None for p in model.parameters())  # no backward: no gradient allocated
+    assert not model.training  # mode restored (the forward pass ran in training mode)
+    timed = measure_step(_small_net(), (4, 1, 8, 8), repeats=1)
+    assert (untimed.param_bytes, untimed.grad_bytes, untimed.activation_bytes, untimed.training_bytes) == (
+        timed.param_bytes, timed.grad_bytes, timed.activation_bytes, timed.training_bytes)
+    assert untimed.activation_bytes > 0 and untimed.grad_bytes == untimed.param_bytes == 4 * (4 * 9 + 4 + 2 * 4 + 144 * 10 + 10)
+    assert untimed.seconds is None and untimed.peak_bytes is None and not untimed.timed and timed.timed
+    assert NOT_TIMED in str(untimed) and "saved activations" in str(untimed)
+    with pytest.raises(TypeError, match="timed must be True or False, got 'no'"):
+        measure_step(model, (4, 1, 8, 8), timed="no")
+
+
+def test_an_untimed_step_leaves_no_graph_behind():
+    # Without a backward pass nothing frees the saved tensors but dropping the graph: the weights must
+    # not stay alive through it (a pack hook returning a saved output itself would make a cycle).
+    model = _small_net()
+    measure_step(model, (2, 1, 8, 8), timed=False)
+    weights = [weakref.ref(p) for p in model.parameters()]
+    del model
+    gc.collect()
+    assert all(w() is None for w in weights)
+
+
+def test_training_costs_untimed_prints_the_same_memory_rows():
+    entries = {"LeNet": (LeNet, (2, 1, 28, 28)), "net": (_small_net, (2, 1, 8, 8))}
+    torch.manual_seed(0)
+    timed = training_costs(entries, repeats=1)
+    untimed = training_costs(entries, timed=False)
+    assert untimed.to_text(include_time=False) == timed.to_text(include_time=False)
+    assert all(row.step.seconds is None for row in untimed.rows)
+
+
+def test_an_untimed_row_says_so_when_the_time_is_asked_for():
+    table = training_costs({"LeNet": (LeNet, (2, 1, 28, 28))}, timed=False)
+    lines = table.to_text(include_time=True).splitlines()
+    time_line = next(line for line in lines if line.startswith("forward + backward"))
+    assert time_line.split()[-2:] == NOT_TIMED.split()
+    assert "timed=True" in lines[-1] and "LeNet" in lines[-1]  # the note names the row and the remedy
+    assert str(table) == table.to_text(include_time=True)
+    assert NOT_TIMED not in table.to_text(include_time=False)
+
+
+def test_training_costs_builds_one_model_at_a_time():
+    built: list[weakref.ref[nn.Module]] = []
+    alive_when_built: list[int] = []
+
+    def build() -> nn.Module:
+        alive_when_built.append(sum(ref() is not None for ref in built))
+        model = nn.Sequential(nn.Conv2d(1, 2, kernel_size=3), nn.ReLU(), nn.Flatten(), nn.Linear(18, 4))
+        built.append(weakref.ref(model))
+        return model
+
+    given = LeNet()  # a module given directly still works, and stays the caller's
+    table = training_costs(
+        {"first": (build, (1, 1, 5, 5)), "given": (given, (1, 1, 28, 28)), "second": (build, (1, 1, 5, 5)),
+         "third": (build, (1, 1, 5, 5))}, timed=False)  # fmt: skip
+    assert alive_when_built == [0, 0, 0]  # each earlier model was gone when the next one was built
+    assert all(ref() is None for ref in built)  # and none is left afterwards
+    assert [row.name for row in table.rows] == ["first", "given", "second", "third"]
+    assert table.rows[1].params == 61706 and next(given.parameters()).numel() > 0
+
+
+def test_training_costs_rejects_bad_entries_before_building_anything():
+    calls = []
+
+    def build() -> nn.Module:
+        calls.append(1)
+        return LeNet()
+
+    with pytest.raises(TypeError, match=r"entries\['bad'\].*'LeNet'.*of type str"):
+        training_costs({"ok": (build, (1, 1, 28, 28)), "bad": ("LeNet", (1, 1, 28, 28))})
+    with pytest.raises(TypeError, match=r"entries\['bad'\] must be a pair .*got LeNet\("):
+        training_costs({"ok": (build, (1, 1, 28, 28)), "bad": LeNet()})
+    with pytest.raises(ValueError, match="X_shape"):
+        training_costs({"ok": (build, (1, 1, 28, 28)), "bad": (LeNet, (28, 28))})
+    assert calls == []
+    with pytest.raises(TypeError, match=r"entries\['odd'\]: the builder .*<lambda> returned 'LeNet' of type str"):
+        training_costs({"odd": (lambda: "LeNet", (1, 1, 28, 28))})
+    with pytest.raises(TypeError, match="timed"):
+        training_costs({"ok": (build, (1, 1, 28, 28))}, timed=None)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")

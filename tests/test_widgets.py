@@ -283,6 +283,25 @@ def test_every_explorer_draws_and_shows_a_widget(image):
         assert explorer.widget.children[1] is explorer.text
 
 
+class _Ipywidgets7Box:
+    """What an ipywidgets 7 VBox offers for display: a model id and no ``_repr_mimebundle_``."""
+
+    def __init__(self, box) -> None:
+        self.model_id = box.model_id
+
+
+def test_explorer_display_bundle_with_ipywidgets_7(monkeypatch):
+    """Colab keeps its ipywidgets 7.7, whose widgets display only through _ipython_display_:
+    the explorer then builds the same view bundle that ipywidgets 8 returns."""
+    explorer = PaddingStrideExplorer(draw=False)
+    expected = explorer.widget._repr_mimebundle_()
+    monkeypatch.setattr(explorer, "widget", _Ipywidgets7Box(explorer.widget))
+    bundle = explorer._repr_mimebundle_()
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == expected["application/vnd.jupyter.widget-view+json"]["model_id"]
+    assert view["version_major"] == 2 and bundle["text/plain"] == explorer.summary()
+
+
 def test_impossible_combinations_draw_a_message_not_a_traceback(image):
     explorer = PaddingStrideExplorer(input_size=3, kernel_size=7, padding=0)
     assert explorer.message and bytes(explorer.image.value).startswith(PNG)
