@@ -14,7 +14,8 @@ Two pipelines, the same training loop and the same LeNet (D2L 7.6):
   transform=Compose([Resize(resize), ToTensor()]))`` and
   ``DataLoader(batch_size, shuffle=train, num_workers=4)``: one PIL image at a time.
 
-Measurements (medians over ``--repeats`` runs; images per second, higher is better):
+Measurements (medians over ``--repeats`` rounds, the pipelines taking turns within each round;
+images per second, higher is better):
 
 (a) LeNet training at 28x28, batch 128: data + forward + backward + SGD step. Each run
     creates its loader iterator inside the timed part (the book's DataLoader starts its
@@ -130,8 +131,14 @@ def time_batches(make_loader: Callable[[], Loader], count: int) -> float:
     return seen / (time.perf_counter() - start)
 
 
-def median_of(repeats: int, measure: Callable[[], float]) -> float:
-    return statistics.median(measure() for _ in range(repeats))
+def side_by_side(repeats: int, **measures: Callable[[], float]) -> dict[str, float]:
+    """Median of each measurement over ``repeats`` rounds; each round runs every measurement once,
+    in turn, so that a change in the machine's speed during the run hits all of them alike."""
+    values: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(repeats):
+        for name, measure in measures.items():
+            values[name].append(measure())
+    return {name: statistics.median(v) for name, v in values.items()}
 
 
 def lenet_at_book_settings(data_folder: str) -> tuple[float, float]:
@@ -151,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=os.environ.get("FASHION_MNIST_ROOT"),
                         help="folder with the full IDX files (default: $FASHION_MNIST_ROOT)")
     parser.add_argument("--quick", action="store_true", help="a short smoke run")
-    parser.add_argument("--repeats", type=int, default=None, help="runs per measurement (default 3; quick 1)")
+    parser.add_argument("--repeats", type=int, default=None, help="rounds per measurement (default 5; quick 1)")
     parser.add_argument("--skip-lenet-full", action="store_true", help="leave out (c)")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads of the main process (default: torch's, usually one per core); "
@@ -162,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give --data FOLDER (or set FASHION_MNIST_ROOT)")
     if args.threads:
         torch.set_num_threads(args.threads)
-    repeats = args.repeats or (1 if args.quick else 3)
+    repeats = args.repeats or (1 if args.quick else 5)
     train_steps = 60 if args.quick else 469
     batch_count = 25 if args.quick else 469
     warnings.filterwarnings("ignore", message=".*worker processes in total.*")  # 4 workers on 2 cores: the book's
@@ -173,13 +180,21 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         root = torchvision_root(args.data, Path(scratch))
         print(f"(a) LeNet training at 28x28, {train_steps} steps x {repeats} ...", flush=True)
-        a_ours = median_of(repeats, lambda: time_training(ours.train_dataloader, train_steps))
-        a_book = median_of(repeats, lambda: time_training(lambda: book_dataloader(root, True, 128, 28), train_steps))
-        a_ceiling = median_of(repeats, lambda: time_compute_only(ours.train_dataloader, train_steps))
+        a = side_by_side(
+            repeats,
+            ours=lambda: time_training(ours.train_dataloader, train_steps),
+            book=lambda: time_training(lambda: book_dataloader(root, True, 128, 28), train_steps),
+            ceiling=lambda: time_compute_only(ours.train_dataloader, train_steps),
+        )
+        a_ours, a_book, a_ceiling = a["ours"], a["book"], a["ceiling"]
         rows.append(("(a) LeNet training, 28x28, batch 128", a_ours, a_book, ">= 3x"))
         print(f"(b) batches at 224x224, {batch_count} batches x {repeats} ...", flush=True)
-        b_ours = median_of(repeats, lambda: time_batches(ours224.train_dataloader, batch_count))
-        b_book = median_of(repeats, lambda: time_batches(lambda: book_dataloader(root, True, 128, 224), batch_count))
+        b = side_by_side(
+            repeats,
+            ours=lambda: time_batches(ours224.train_dataloader, batch_count),
+            book=lambda: time_batches(lambda: book_dataloader(root, True, 128, 224), batch_count),
+        )
+        b_ours, b_book = b["ours"], b["book"]
         rows.append(("(b) batches only, 224x224, batch 128", b_ours, b_book, ">= 10x"))
 
     lines = [
