@@ -41,6 +41,7 @@ from course_utils.models import (
     ResNet18,
     init_cnn,
 )
+from course_utils.results import cpu_model
 from course_utils.summary import model_summary
 
 EPOCH_IMAGES = 60_000  # Fashion-MNIST's training set
@@ -95,12 +96,7 @@ class Result:
 
 
 def machine_info(device: torch.device) -> list[str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
-    except OSError:
-        pass
+    cpu = cpu_model()
     lines = [
         f"- Python {platform.python_version()}, PyTorch {torch.__version__}, {platform.platform()}",
         f"- CPU: {cpu}; {os.cpu_count()} logical cores, torch uses {torch.get_num_threads()} threads",

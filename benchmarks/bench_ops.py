@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from torch.utils.benchmark import Timer
 
 from course_utils.ops import corr2d, corr2d_vectorized, pool2d, pool2d_vectorized
+from course_utils.results import cpu_model
 
 __all__ = ["main"]
 
@@ -33,17 +34,6 @@ class Result:
     seconds: float  # median time of one call
     baseline: str  # the row this one is compared with
 
-
-def cpu_model() -> str:
-    """CPU model name from /proc/cpuinfo (Linux), else what ``platform`` knows."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def median_time(fn: Callable[[], object], repeat: int, min_block_s: float) -> float:

@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         os.replace(tmp, out)
         print(f"{result['model']}: val_acc {result['val_acc']:.3f} after {result['epochs']} epochs, "
               f"{result['wall_s']:.0f} s, {result['images_per_s']:,.0f} images/s", flush=True)
-    print(f"\n| model | size | epochs | image | val_acc | wall | images/s |\n|---|---|---:|---:|---:|---:|---:|")
+    print("\n| model | size | epochs | image | val_acc | wall | images/s |\n|---|---|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['model']} | {r['size']} | {r['epochs']} | {r['resize']} | {r['val_acc']:.3f} | "
               f"{r['wall_s'] / 60:.1f} min | {r['images_per_s']:,.0f} |")

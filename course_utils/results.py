@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import gc
 import json
+import platform
 import statistics
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -50,6 +51,7 @@ from course_utils.sizes import MODEL_SETTINGS, SizeName, resolve_size, training_
 from course_utils.summary import model_summary
 
 __all__ = [
+    "cpu_model",
     "COMPARED_MODELS",
     "Measurement",
     "results_dir",
@@ -65,6 +67,19 @@ __all__ = [
     "ModelOrBuilder",
     "training_costs",
 ]
+
+
+def cpu_model() -> str:
+    """The CPU's model name (from /proc/cpuinfo on Linux, else what ``platform`` knows), for the
+    machine line of a measurement."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 # The models of 7.6 and chapter 8, in the book's order (keys of sizes.MODEL_SETTINGS).
 COMPARED_MODELS: tuple[str, ...] = ("lenet", "alexnet", "vgg", "nin", "googlenet", "bnlenet", "resnet18")

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from nbclient.exceptions import CellExecutionError
 
+from course_utils.results import cpu_model
 from run_notebooks import ROOT, SIZES, execute_notebook, set_kernel_environment
 
 MIB = 1024 * 1024
@@ -62,17 +63,6 @@ def measure_notebook(path: Path, timeout: int) -> tuple[dict[str, float], str | 
     }
     return row, peaks["torch"]
 
-
-def cpu_model() -> str:
-    """CPU model name from /proc/cpuinfo (Linux), else what ``platform`` knows."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def total_memory_mib() -> float | None:
