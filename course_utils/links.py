@@ -51,12 +51,14 @@ _COLAB_CELL = """\
 import sys
 
 if "google.colab" in sys.modules:
+    import importlib
     import subprocess
 
     command = [sys.executable, "-m", "pip", "install", "-q", "git+{repository}@{branch}"]
     pip = subprocess.run(command, capture_output=True, text=True)
     if pip.returncode != 0:
-        raise RuntimeError("pip could not install the course package:\\n" + pip.stderr)"""
+        raise RuntimeError("pip could not install the course package:\\n" + pip.stderr)
+    importlib.invalidate_caches()  # the next cell imports the package just installed"""
 
 
 def colab_setup_source() -> str:
