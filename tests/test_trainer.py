@@ -114,6 +114,24 @@ def test_same_seed_gives_identical_metrics_on_cpu():
     assert metrics(h3) != metrics(h1)
 
 
+def test_channels_last_is_opt_in_on_the_cpu():
+    """Off by default on the CPU (on only with CUDA); channels_last=True trains in that layout and
+    learns the same model (the same numbers up to float rounding: other kernels, other sums)."""
+    default, last = TinyNet(), TinyNet()
+    trainer = quiet(1)
+    assert trainer.channels_last is False and "channels_last" not in trainer.device_name
+    h1 = trainer.fit(default, small_data())
+    opted = quiet(1, channels_last=True)
+    assert opted.channels_last is True and opted.device_name.endswith(", channels_last)")
+    h2 = opted.fit(last, small_data())
+    conv = next(m for m in last.modules() if isinstance(m, nn.Conv2d))
+    assert conv.weight.is_contiguous(memory_format=torch.channels_last) and conv.weight.dim() == 4
+    assert h2[0].train_loss == pytest.approx(h1[0].train_loss, rel=1e-3)
+    assert h2[0].val_acc == pytest.approx(h1[0].val_acc, abs=0.02)
+    with pytest.raises(TypeError, match="channels_last must be True, False or None"):
+        Trainer(max_epochs=1, channels_last="yes")
+
+
 def test_history_contents_and_table(capsys):
     history = quiet(2).fit(TinyNet(), small_data())
     assert [m.epoch for m in history] == [1, 2]
