@@ -207,9 +207,18 @@ def test_every_notebook_starts_its_code_with_the_colab_cell(path):
 
 
 def test_refresh_inserts_the_colab_cell_and_rewrites_the_badge_as_committed(tmp_path):
-    """A notebook as it was before the Colab cell, refreshed, is byte for byte the committed one."""
+    """A notebook as it was before the Colab cell, refreshed, is byte for byte the committed one,
+    except that the inserted cell has not run yet (no execution count; the committed one ran)."""
     committed = ROOT / "notebooks" / "07-2-convolutions-for-images.ipynb"
     nb = json.loads(committed.read_text(encoding="utf-8"))
+    expected = json.loads(committed.read_text(encoding="utf-8"))
+    for cell in expected["cells"]:
+        if cell.get("id") == "colab-setup":
+            assert cell["outputs"] == []
+            cell["execution_count"] = None
+    expected_bytes = (json.dumps(expected, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    assert committed.read_bytes() == (json.dumps(json.loads(committed.read_text(encoding="utf-8")), indent=1,
+                                                 ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
     nb["cells"] = [cell for cell in nb["cells"] if cell.get("id") != "colab-setup"]
     nb["cells"][0]["source"] = ["[![Open In Colab](old badge)](old link)\n", "\n", "*old words*"]
     old = tmp_path / committed.name
@@ -217,7 +226,7 @@ def test_refresh_inserts_the_colab_cell_and_rewrites_the_badge_as_committed(tmp_
     script = [sys.executable, str(ROOT / "scripts" / "run_notebooks.py"), "--refresh", str(old)]
     out = subprocess.run(script, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["rewrote", committed.name]
-    assert old.read_bytes() == committed.read_bytes()
+    assert old.read_bytes() == expected_bytes
     out = subprocess.run(script, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["up", "to", "date", committed.name]
 
