@@ -13,8 +13,9 @@ test opens ``notebooks/explorers.ipynb`` as a Voilà app and moves one slider of
 explorer.
 
 Needs Chromium and PyPI's ``playwright`` (which drives the Chromium already on the
-machine; ``playwright install`` is never needed). Without Chromium the tests fail
-with one line saying how to install it; ``pytest -m "not browser"`` leaves them out.
+machine; ``playwright install`` is never needed). Without Chromium the tests are skipped
+with one line saying how to install it; with ``COURSE_REQUIRE_BROWSER=1`` (``.ci/run`` sets
+it) a missing browser is a failure instead. ``pytest -m "not browser"`` leaves them out.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import torch
@@ -88,6 +90,16 @@ def lenet_fields() -> list[tuple[int, int, int, int]]:
 
 
 # ----------------------------------------------------------------------------- the browser and the servers
+REQUIRE_BROWSER = "COURSE_REQUIRE_BROWSER"
+
+
+def missing_browser(message: str) -> NoReturn:
+    """Skip (on a machine without a browser) or, with COURSE_REQUIRE_BROWSER=1, fail, in one line."""
+    if os.environ.get(REQUIRE_BROWSER, "").strip() not in ("", "0"):
+        pytest.fail(f"{message} ({REQUIRE_BROWSER} is set, so a missing browser is a failure)", pytrace=False)
+    pytest.skip(message)
+
+
 def find_chromium() -> str:
     explicit = os.environ.get("CHROMIUM_PATH")
     if explicit:
@@ -99,9 +111,9 @@ def find_chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    pytest.fail("Chromium not found (looked for CHROMIUM_PATH and " + ", ".join(CHROMIUM_NAMES) + " on PATH): "
-                "install it with `sudo apt-get install chromium` (Debian/Ubuntu) or set CHROMIUM_PATH to a "
-                "Chrome/Chromium binary; `pytest -m 'not browser'` skips these tests", pytrace=False)
+    missing_browser("Chromium not found (looked for CHROMIUM_PATH and " + ", ".join(CHROMIUM_NAMES) + " on PATH): "
+                    "install it with `sudo apt-get install chromium` (Debian/Ubuntu) or set CHROMIUM_PATH to a "
+                    "Chrome/Chromium binary")
 
 
 def free_port() -> int:
@@ -201,8 +213,8 @@ def browser() -> Iterator[object]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("playwright is not installed: `python -m pip install -r requirements-dev.txt` "
-                    "(it drives the Chromium already on the machine; no `playwright install` needed)", pytrace=False)
+        missing_browser("playwright is not installed: `python -m pip install -r requirements-dev.txt` "
+                        "(it drives the Chromium already on the machine; no `playwright install` needed)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
