@@ -18,7 +18,6 @@ Book-size AlexNet and VGG steps take several seconds each on a 2-core laptop.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import statistics
 import sys
@@ -41,7 +40,8 @@ from course_utils.models import (
     ResNet18,
     init_cnn,
 )
-from course_utils.results import cpu_model
+from course_utils.device import machine_description
+from course_utils.formatting import duration
 from course_utils.summary import model_summary
 
 EPOCH_IMAGES = 60_000  # Fashion-MNIST's training set
@@ -96,13 +96,12 @@ class Result:
 
 
 def machine_info(device: torch.device) -> list[str]:
-    cpu = cpu_model()
     lines = [
         f"- Python {platform.python_version()}, PyTorch {torch.__version__}, {platform.platform()}",
-        f"- CPU: {cpu}; {os.cpu_count()} logical cores, torch uses {torch.get_num_threads()} threads",
+        f"- CPU: {machine_description('cpu')}; torch uses {torch.get_num_threads()} threads",
     ]
     if device.type == "cuda":
-        lines.append(f"- GPU: {torch.cuda.get_device_name(device)}")
+        lines.append(f"- GPU: {machine_description(device)}")
     return lines
 
 
@@ -142,12 +141,6 @@ def time_training_step(
     return Result(config, size, batch_size, summary.total_params, summary.total_macs, seconds)
 
 
-def _duration(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def markdown_table(results: Sequence[Result], epoch_images: int) -> str:
     lines = [
         "| Model | Variant | Input | Params | MMACs/image | Batch | Median s/batch | Images/s "
@@ -158,7 +151,7 @@ def markdown_table(results: Sequence[Result], epoch_images: int) -> str:
         lines.append(
             f"| {r.config.model} | {r.config.variant} | {r.size}x{r.size} | {r.params:,} | "
             f"{r.macs_per_image / 1e6:,.1f} | {r.batch_size} | {r.median:.3f} | "
-            f"{r.images_per_second:,.0f} | {_duration(epoch_images / r.images_per_second)} |"
+            f"{r.images_per_second:,.0f} | {duration(epoch_images / r.images_per_second)} |"
         )
     return "\n".join(lines)
 

@@ -3,10 +3,10 @@
     python benchmarks/bench_ops.py            # full run (the figures for the docs)
     python benchmarks/bench_ops.py --quick    # smoke run: a few seconds, rough numbers
 
-Prints the machine, then a Markdown table of median times per call:
-loop ``corr2d`` vs ``corr2d_vectorized`` vs ``F.conv2d`` on a 64x64 input with a 3x3
-kernel (target: the vectorised version >= 100x faster than the loops), and loop
-``pool2d`` vs ``pool2d_vectorized`` vs ``F.max_pool2d`` with a 3x3 window, stride 1.
+Prints the machine (``course_utils.device.machine_description``), then a Markdown table of
+median times per call: loop ``corr2d`` vs ``corr2d_vectorized`` vs ``F.conv2d`` on a 64x64
+input with a 3x3 kernel (target: the vectorised version >= 100x faster than the loops), and
+loop ``pool2d`` vs ``pool2d_vectorized`` vs ``F.max_pool2d`` with a 3x3 window, stride 1.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import torch
 import torch.nn.functional as F
 from torch.utils.benchmark import Timer
 
+from course_utils.device import describe_device, machine_description
 from course_utils.ops import corr2d, corr2d_vectorized, pool2d, pool2d_vectorized
-from course_utils.results import cpu_model
 
 __all__ = ["main"]
 
@@ -106,8 +106,8 @@ def main(argv: list[str] | None = None) -> None:
     min_block_s = 0.02 if args.quick else 0.2
 
     load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
-    print(f"CPU: {cpu_model()} ({os.cpu_count()} logical cores{load})")
-    print(f"Python {platform.python_version()}, torch {torch.__version__}, torch threads: {torch.get_num_threads()}")
+    print(f"CPU: {machine_description('cpu')}{load}")
+    print(f"Python {platform.python_version()}, torch {torch.__version__} on {describe_device(torch.device('cpu'))}")
     print(f"Median of {repeat} timed blocks per operation{' (--quick: rough numbers)' if args.quick else ''}.\n")
     print(markdown(run(args.size, repeat, min_block_s), args.size))
     busy = hasattr(os, "getloadavg") and os.getloadavg()[0] > 0.5 * (os.cpu_count() or 1)

@@ -1,6 +1,6 @@
 """The course's training on one GPU: the book's settings, every chapter-8 model, both pipelines.
 
-    python benchmarks/gpu_benchmark.py --out OUT [--data data/FashionMNIST/raw]
+    python benchmarks/gpu_benchmark.py [--out OUT] [--data data/FashionMNIST/raw]
     python benchmarks/gpu_benchmark.py --device cpu --quick --out /tmp/bench   # smoke run
 
 Made to finish in about 5 minutes on one H100 with no network. It needs torch, torchvision,
@@ -17,10 +17,13 @@ What it runs, in this order (``--budget-s`` skips what would start after the bud
    feeding the same training loop (bf16 autocast, channels_last on CUDA), in images/s.
 
 All runs use the course's ``Trainer`` (bf16 autocast and channels_last on CUDA). It writes
-``OUT/gpu_benchmark.json`` (accuracy, images/s, wall time per run; device name, torch
-version, date) and prints a Markdown table. ``--quick``: the course's ``fast`` settings
-(small images and widths), 256 sample images for 1-3, 3 steps per pipeline: a check that
-everything runs, not a measurement.
+``OUT/gpu_benchmark.json`` (accuracy, images/s, wall time per run; the machine as
+``course_utils.device.machine_description`` names it, torch version, date) and prints a
+Markdown table. ``OUT`` is by default the package's results folder (``course_utils/results/``,
+``course_utils.comparison.results_dir()``), where the 8.7 comparison reads the book-size runs.
+``--quick``: the course's ``fast`` settings (small images and widths), 256 sample images for
+1-3, 3 steps per pipeline: a check that everything runs, not a measurement, so it needs an
+explicit ``--out`` (it must not replace a measurement).
 """
 
 from __future__ import annotations
@@ -43,7 +46,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_data, beside t
 from bench_data import book_dataloader, torchvision_root  # noqa: E402
 
 from course_utils import models  # noqa: E402
+from course_utils.comparison import results_dir  # noqa: E402
 from course_utils.data import FashionMNIST  # noqa: E402
+from course_utils.device import machine_description, select_device  # noqa: E402
+from course_utils.files import write_atomic  # noqa: E402
 from course_utils.sizes import MODEL_SETTINGS, SizeName, training_setup  # noqa: E402
 from course_utils.trainer import Trainer  # noqa: E402
 
@@ -124,22 +130,29 @@ def find_data(given: str | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", required=True, help="folder for gpu_benchmark.json")
+    parser.add_argument("--out", help="folder for gpu_benchmark.json (default: course_utils/results/; "
+                                      "required with --quick)")
     parser.add_argument("--data", help="folder with the full IDX files")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: the fast size's settings, 256 sample images, 1 epoch, 3 steps")
     parser.add_argument("--budget-s", type=float, default=330.0, help="start nothing new after this many seconds")
     args = parser.parse_args(argv)
+    if args.quick and args.out is None:
+        parser.error("--quick is a smoke run, not a measurement: give --out FOLDER (e.g. --out /tmp/bench), "
+                     "so that it does not replace the committed gpu_benchmark.json")
+    try:
+        device = select_device(0, args.device)[0]  # a device this machine has
+    except (TypeError, ValueError) as error:
+        parser.error(f"--device {args.device}: {error}")
     warnings.filterwarnings("ignore", message=".*worker processes in total.*")
-    device = torch.device(args.device)
     size: SizeName = "fast" if args.quick else "book"
     data_folder = find_data(args.data)
-    out = Path(args.out)
+    out = Path(args.out) if args.out is not None else results_dir()
     out.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     report: dict[str, Any] = {
-        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu ({os.cpu_count()} CPUs)",
+        "device": machine_description(device),
         "torch": torch.__version__, "cuda": torch.version.cuda,
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": args.quick, "settings": size,
         "book_settings": [], "one_epoch": [], "pipelines": [], "skipped": [],
@@ -147,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def save() -> None:
         report["total_s"] = time.perf_counter() - began
-        (out / "gpu_benchmark.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        write_atomic(out / "gpu_benchmark.json", (json.dumps(report, indent=1) + "\n").encode("utf-8"))
 
     plan: list[tuple[str, str, Any]] = [("book_settings", key, 1 if args.quick else 10) for key in ("lenet", "resnet18")]
     plan += [("one_epoch", key, 1) for key in CHAPTER_8]

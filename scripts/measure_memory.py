@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Peak memory of the kernel that runs each notebook top to bottom (for Binder's ~2 GB).
 
-    python scripts/measure_memory.py                    # notebooks/*.ipynb, fast size -> docs/results/memory-fast.json
+    python scripts/measure_memory.py                    # notebooks/*.ipynb, fast size -> course_utils/results/memory-fast.json
     python scripts/measure_memory.py --quick            # one small notebook, a smoke run; writes nothing
     python scripts/measure_memory.py --size cpu notebooks/08-3-nin.ipynb --output /tmp/memory-cpu.json
 
@@ -33,7 +33,9 @@ from pathlib import Path
 
 from nbclient.exceptions import CellExecutionError
 
-from course_utils.results import cpu_model
+from course_utils.comparison import results_dir
+from course_utils.device import machine_description
+from course_utils.files import write_atomic
 from run_notebooks import ROOT, SIZES, execute_notebook, set_kernel_environment
 
 MIB = 1024 * 1024
@@ -78,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=SIZES, default="fast", help="COURSE_SIZE for the kernel (default: fast)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell (default: 1800)")
     parser.add_argument("--output", type=Path,
-                        help="JSON report to write (default: docs/results/memory-<size>.json; none with --quick)")
+                        help="JSON report to write (default: course_utils/results/memory-<size>.json; "
+                             "none with --quick)")
     parser.add_argument("--quick", action="store_true",
                         help=f"smoke run: only notebooks/{QUICK_NOTEBOOK} (or the first one given)")
     args = parser.parse_args(argv)
@@ -90,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("no notebooks found")
     output = args.output
     if output is None and not args.quick:
-        output = ROOT / "docs" / "results" / f"memory-{args.size}.json"
+        output = results_dir() / f"memory-{args.size}.json"
     set_kernel_environment(args.size)
 
     print(f"size {args.size}: peak resident memory of each notebook's kernel")
@@ -118,14 +121,13 @@ def main(argv: list[str] | None = None) -> int:
             "what": "peak resident memory (ru_maxrss) of the kernel that ran each notebook top to bottom",
             "size": args.size,
             "date": datetime.date.today().isoformat(),
-            "machine": f"{platform.machine()} {cpu_model()}, {os.cpu_count()} CPUs, "
-                       f"{total_memory_mib()} MiB memory, {platform.system()} {platform.release()}",
+            "machine": f"{machine_description()}, {total_memory_mib()} MiB memory, "
+                       f"{platform.system()} {platform.release()}",
             "python": platform.python_version(),
             "torch": ", ".join(sorted(torch_versions)) or None,  # as the kernels saw it (+cpu or +cu...)
             "notebooks": measured,
         }
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        write_atomic(output, (json.dumps(report, indent=1) + "\n").encode("utf-8"))
         print(f"wrote {output}")
     if failed:
         print(f"failed: {', '.join(failed)} (no report written)", file=sys.stderr)

@@ -10,7 +10,7 @@
 The size (``fast`` | ``cpu`` | ``book``) goes to the kernel as ``COURSE_SIZE``; the data
 location, if any, is read by the kernel from ``FASHION_MNIST_ROOT`` as usual. The
 kernel runs without ``MPLBACKEND`` so that figures render inline. Before running, two
-cells of each notebook are rewritten from ``course_utils.links``: the first cell (the
+cells of each notebook are rewritten from ``scripts/links.py``: the first cell (the
 "Open in Colab" badge) and the first code cell (the Colab setup cell, inserted before
 the first code cell if missing). After running, widget state is removed from the
 notebook metadata (``metadata.widgets``) and no timing metadata is written, so a re-run
@@ -31,7 +31,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from course_utils.links import colab_badge_markdown, colab_setup_source
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # links.py, beside this file
+from links import colab_badge_markdown, colab_setup_source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = ("fast", "cpu", "book")
@@ -78,7 +79,7 @@ def refresh_colab_cell(nb: nbformat.NotebookNode, name: str) -> bool:
 
 
 def refresh_cells(nb: nbformat.NotebookNode, name: str) -> bool:
-    """Rewrite the badge and Colab cells from ``course_utils.links``; True if either changed."""
+    """Rewrite the badge and Colab cells from ``links`` (``scripts/links.py``); True if either changed."""
     badge = refresh_badge(nb, name)
     colab = refresh_colab_cell(nb, name)
     return badge or colab
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--check", action="store_true", help="execute but do not write the notebooks back")
     what.add_argument("--refresh", action="store_true",
-                      help="only rewrite the badge and Colab cells from course_utils.links; execute nothing")
+                      help="only rewrite the badge and Colab cells from scripts/links.py; execute nothing")
     args = parser.parse_args(argv)
 
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))

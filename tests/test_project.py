@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))  # links.py: build tooling, not part of the package
+
+import links  # noqa: E402
 
 
 def quick_start_commands() -> list[str]:
@@ -39,17 +42,35 @@ def test_requirements_install_the_package_editable():
     assert "-e ." in [line.strip() for line in lines]
 
 
+def _imported_modules(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names.append(node.module or "")
+    return names
+
+
 def test_package_never_imports_the_books_package():
     for path in (ROOT / "course_utils").rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            else:
-                continue
-            assert not any(n == "d2l" or n.startswith("d2l.") for n in names), path
+        names = _imported_modules(path)
+        assert not any(n == "d2l" or n.startswith("d2l.") for n in names), path
+
+
+def test_build_tooling_is_not_in_the_package():
+    """links.py writes the notebooks' Colab cells (scripts/run_notebooks.py); nothing needs it at run time."""
+    assert not (ROOT / "course_utils" / "links.py").exists()
+    assert Path(links.__file__).resolve() == ROOT / "scripts" / "links.py"
+    for path in (ROOT / "course_utils").rglob("*.py"):
+        assert not any(n == "links" or n.endswith(".links") for n in _imported_modules(path)), path
+    assert "from links import" in (ROOT / "scripts" / "run_notebooks.py").read_text(encoding="utf-8")
+
+
+def test_links_doctests():
+    import doctest
+
+    assert doctest.testmod(links, raise_on_error=True).attempted > 0
 
 
 def test_public_api_is_explicit_and_importable():
@@ -86,26 +107,22 @@ def _readme() -> str:
 
 
 def test_readme_lists_every_notebook_with_its_colab_badge():
-    from course_utils.links import colab_url
-
     readme = _readme()
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         assert f"](notebooks/{path.name})" in readme, f"{path.name} is not in the README's table"
-        assert colab_url(path.name) in readme, f"the README has no Colab badge for {path.name}"
+        assert links.colab_url(path.name) in readme, f"the README has no Colab badge for {path.name}"
 
 
 def test_readme_links_point_at_the_one_repository():
     """Every GitHub, Colab and Binder address in the README names links.REPOSITORY_URL's repository."""
-    from course_utils.links import BRANCH, REPOSITORY_URL
-
-    repository = REPOSITORY_URL.removeprefix("https://github.com/")
+    repository = links.REPOSITORY_URL.removeprefix("https://github.com/")
     urls = re.findall(r"https://(?:github\.com|colab\.research\.google\.com/github|mybinder\.org/v2/gh)/[^\s)\]]+",
                       _readme())
     assert any("mybinder.org" in url for url in urls), "the README has no Binder link"
     for url in urls:
-        assert f"/{repository}" in url, f"{url} does not point at {repository} (course_utils/links.py)"
+        assert f"/{repository}" in url, f"{url} does not point at {repository} (scripts/links.py)"
         if "colab" in url or "mybinder" in url:
-            assert f"/{BRANCH}" in url, f"{url} does not open branch {BRANCH}"
+            assert f"/{links.BRANCH}" in url, f"{url} does not open branch {links.BRANCH}"
 
 
 def test_readme_images_exist():

@@ -1,36 +1,40 @@
-"""course_utils.results: committed measurements are read as written (never invented), matched to the
-settings in use, and the cost of a training step is measured exactly where it can be."""
+"""Measured results: course_utils.comparison reads the committed measurements as written (never
+invented), from the package's own folder, matched to the settings in use; course_utils.profiling
+measures the cost of a training step exactly where it can be."""
 
 from __future__ import annotations
 
 import doctest
 import gc
 import json
+import types
 import weakref
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from course_utils import results
-from course_utils.models import LeNet
-from course_utils.results import (
-    MISSING,
-    NOT_TIMED,
+from course_utils import comparison, profiling
+from course_utils.comparison import (
+    COMPARED_MODELS,
     compare_models,
     find_measurement,
     load_measurements,
-    measure_step,
     results_dir,
-    training_costs,
 )
+from course_utils.formatting import MISSING
+from course_utils.models import LeNet
+from course_utils.profiling import NOT_TIMED, measure_step, training_costs
 from course_utils.sizes import training_setup
 from course_utils.summary import model_summary
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def _row(**overrides: object) -> dict[str, object]:
-    row = {"model": "LeNet", "key": "lenet", "size": "cpu", "device": "x86_64 CPU, 2 cores", "epochs": 10,
+    row = {"model": "LeNet", "key": "lenet", "size": "cpu", "device": "AMD EPYC, 2 cores", "epochs": 10,
            "resize": 28, "val_acc": 0.81, "wall_s": 100.0, "images_per_s": 9000.0,
            "date": "2026-01-02T03:04:05+00:00", "changes": ""}
     row.update(overrides)
@@ -41,14 +45,30 @@ def _write(folder: Path, name: str, content: object) -> None:
     (folder / name).write_text(json.dumps(content), encoding="utf-8")
 
 
-def test_doctests():
-    assert doctest.testmod(results, raise_on_error=True).failed == 0
+@pytest.mark.parametrize("module", [comparison, profiling])
+def test_doctests(module):
+    assert doctest.testmod(module, raise_on_error=True).attempted > 0
 
 
-def test_results_dir_is_next_to_the_package_not_the_working_directory(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_results_dir_is_the_packages_folder_whatever_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a notebook's folder, Colab's /content: nothing of the repository here
     where = results_dir()
-    assert where is None or where.is_absolute()
+    assert where == Path(comparison.__file__).resolve().parent / "results"
+    assert (where / "training-cpu.json").is_file() and (where / "memory-fast.json").is_file()
+    committed = json.loads((where / "training-cpu.json").read_text(encoding="utf-8"))
+    lenet = next(row for row in committed if row["key"] == "lenet")
+    assert [m.val_acc for m in load_measurements() if m.key == "lenet" and m.size == "cpu"] == [lenet["val_acc"]]
+    assert compare_models("cpu", keys=("lenet",)).rows[0].val_acc == lenet["val_acc"]
+
+
+def test_the_result_files_live_in_one_place_only():
+    assert not (ROOT / "docs" / "results").exists()  # moved into the package (package data), not copied
+    assert {"memory-fast.json", "training-cpu.json"} <= {p.name for p in results_dir().iterdir()}
+
+
+def test_the_notes_name_the_packages_folder():
+    text = str(compare_models("cpu", keys=("lenet",)))
+    assert "measured runs from course_utils/results;" in text
 
 
 def test_training_files_and_gpu_report_are_read(tmp_path):
@@ -62,7 +82,7 @@ def test_training_files_and_gpu_report_are_read(tmp_path):
     })
     found = load_measurements(tmp_path)
     assert {(m.key, m.size, m.device) for m in found} == {
-        ("lenet", "cpu", "x86_64 CPU, 2 cores"), ("resnet18", "cpu", "x86_64 CPU, 2 cores"),
+        ("lenet", "cpu", "AMD EPYC, 2 cores"), ("resnet18", "cpu", "AMD EPYC, 2 cores"),
         ("lenet", "book", "NVIDIA H100"), ("alexnet", "book", "NVIDIA H100"),
     }
     lenet_book = find_measurement(found, "lenet", "book", 28)
@@ -72,7 +92,7 @@ def test_training_files_and_gpu_report_are_read(tmp_path):
 
 def test_a_quick_gpu_report_is_not_a_measurement(tmp_path):
     _write(tmp_path, "gpu_benchmark.json", {
-        "device": "cpu (2 CPUs)", "date": "2026-01-03", "settings": "fast", "quick": True,
+        "device": "AMD EPYC, 2 cores", "date": "2026-01-03", "settings": "fast", "quick": True,
         "book_settings": [{"model": "LeNet", "key": "lenet", "epochs": 1, "resize": 28, "val_acc": 0.1,
                            "wall_s": 1.0, "images_per_s": 100.0}], "one_epoch": [],
     })
@@ -136,25 +156,66 @@ def test_compare_models_without_measurements_shows_costs_only(tmp_path):
         compare_models("book", keys=("lenet5",))
 
 
-def test_committed_results_load():
-    where = results_dir()
-    if where is None:
-        pytest.skip("no results folder")
-    for m in load_measurements(where):
-        assert 0.0 <= m.val_acc <= 1.0 and m.wall_s > 0 and m.images_per_s > 0
+def test_compare_models_rejects_bad_arguments_at_the_call():
+    with pytest.raises(TypeError, match=r"keys must be a sequence of model keys, got 'lenet': e.g. keys=\('lenet'"):
+        compare_models("book", keys="lenet")  # a string would be read letter by letter
+    with pytest.raises(ValueError, match="keys is empty"):
+        compare_models("book", keys=())
+    with pytest.raises(ValueError, match="size must be one of 'fast', 'cpu', 'book', got 'gpu'"):
+        compare_models("gpu")
+    with pytest.raises(TypeError, match="measured must be True or False, got 'no'"):
+        compare_models("book", measured="no")
+    with pytest.raises(TypeError, match="folder must be a path .*got 3 of type int"):
+        compare_models("book", folder=3)
 
 
-def test_measure_step_counts_saved_activations_exactly():
+def test_every_compared_model_has_a_committed_cpu_run_at_the_current_settings():
+    found = load_measurements()
+    assert found, f"no measurement in {results_dir()}"
+    for m in found:
+        assert 0.0 <= m.val_acc <= 1.0 and m.wall_s > 0 and m.images_per_s > 0, m
+    rows = compare_models("cpu").rows
+    assert [row.key for row in rows] == list(COMPARED_MODELS)
+    unmeasured = [row.key for row in rows if row.measurement is None]
+    assert not unmeasured, f"no cpu-size run at the current settings: {unmeasured}; re-run benchmarks/train_sizes.py"
+
+
+def test_committed_runs_name_the_machine_not_its_architecture():
+    # They said "x86_64 CPU, 2 cores" (platform.machine()); device.machine_description names the CPU model.
+    architectures = {"x86_64", "amd64", "aarch64", "arm64", "i386", "i686", ""}
+    for m in load_measurements():
+        cpu, _, cores = m.device.rpartition(", ")
+        assert cores.split()[-1] in ("core", "cores") and cpu.removesuffix(" CPU").lower() not in architectures, m.device
+    memory = json.loads((results_dir() / "memory-fast.json").read_text(encoding="utf-8"))
+    assert not memory["machine"].startswith(("x86_64", "aarch64", "arm64")), memory["machine"]
+
+
+class _FakeClock:
+    """``time.perf_counter`` that returns the given readings, one per call."""
+
+    def __init__(self, *readings: float) -> None:
+        self.readings = list(readings)
+
+    def perf_counter(self) -> float:
+        return self.readings.pop(0)
+
+
+def test_measure_step_counts_saved_activations_exactly(monkeypatch):
     model = nn.Sequential(nn.Conv2d(1, 2, kernel_size=3), nn.ReLU())
     model.eval()
-    cost = measure_step(model, (2, 1, 5, 5), repeats=2)
+    # three timed steps of 0.5, 0.125 and 0.25 s (exact in binary): their median is 0.25 s
+    clock = _FakeClock(0.0, 0.5, 1.0, 1.125, 2.0, 2.25)
+    monkeypatch.setattr(profiling, "time", types.SimpleNamespace(perf_counter=clock.perf_counter))
+    cost = measure_step(model, (2, 1, 5, 5), repeats=3)
+    assert cost.seconds == 0.25 and clock.readings == []  # two readings per step, no more
     # the convolution saves its input (2*1*5*5 floats), ReLU its output (2*2*3*3 floats); weights excluded
     assert cost.activation_bytes == 4 * (2 * 1 * 5 * 5 + 2 * 2 * 3 * 3)
     assert cost.param_bytes == cost.grad_bytes == 4 * (2 * 9 + 2)
     assert cost.training_bytes == cost.param_bytes + cost.grad_bytes + cost.activation_bytes
-    assert cost.peak_bytes is None and cost.seconds > 0
+    assert cost.peak_bytes is None
     assert not model.training and all(p.grad is None for p in model.parameters())  # mode and gradients restored
-    assert "saved activations" in str(cost)
+    assert str(cost) == ("Sequential, batch 2x1x5x5 on cpu: forward+backward 250 ms; weights 0.0 MiB + gradients "
+                         "0.0 MiB + saved activations 0.0 MiB = 0.0 MiB")
 
 
 def test_measure_step_initialises_lazy_models_and_uses_their_loss():
@@ -165,6 +226,27 @@ def test_measure_step_initialises_lazy_models_and_uses_their_loss():
         measure_step(model, (4, 1, 28, 28), repeats=0)
     with pytest.raises(ValueError, match="X_shape"):
         measure_step(model, (1, 28, 28))
+
+
+def test_measure_step_rejects_bad_arguments_at_the_call():
+    model = LeNet()
+    with pytest.raises(ValueError, match=r"repeats must be >= 1, got 0: write e.g. repeats=3"):
+        measure_step(model, (1, 1, 28, 28), repeats=0)
+    with pytest.raises(TypeError, match=r"repeats must be a whole number, got True \(bool\)"):
+        measure_step(model, (1, 1, 28, 28), repeats=True)
+    with pytest.raises(TypeError, match=r"X_shape must be a sequence N x C x H x W .*got '1x1x28x28'"):
+        measure_step(model, "1x1x28x28")
+    with pytest.raises(ValueError, match=r"X_shape must be N x C x H x W .*got \(1, 1, 28.0, 28\)"):
+        measure_step(model, (1, 1, 28.0, 28))
+    with pytest.raises(TypeError, match=r"model must be a torch.nn.Module, got 'LeNet' of type str"):
+        measure_step("LeNet", (1, 1, 28, 28))
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA device"):
+            measure_step(model, (1, 1, 28, 28), device="cuda")
+    # NumPy integers and torch.Size are shapes too
+    shape = (np.int64(1), 1, 28, 28)
+    assert measure_step(model, shape, timed=False).input_shape == (1, 1, 28, 28)
+    assert measure_step(model, torch.Size([1, 1, 28, 28]), timed=False).input_shape == (1, 1, 28, 28)
 
 
 def test_training_costs_split_parameters_and_macs_by_layer_type():
@@ -193,7 +275,10 @@ def test_an_untimed_step_measures_the_same_memory_without_gradients():
     timed = measure_step(_small_net(), (4, 1, 8, 8), repeats=1)
     assert (untimed.param_bytes, untimed.grad_bytes, untimed.activation_bytes, untimed.training_bytes) == (
         timed.param_bytes, timed.grad_bytes, timed.activation_bytes, timed.training_bytes)
-    assert untimed.activation_bytes > 0 and untimed.grad_bytes == untimed.param_bytes == 4 * (4 * 9 + 4 + 2 * 4 + 144 * 10 + 10)
+    # at least what any autograd must keep: the inputs of the convolution (4*1*8*8 floats), of batch norm and of
+    # the linear layer, and the output of ReLU (4*4*6*6 floats each)
+    assert untimed.activation_bytes >= 4 * (4 * 1 * 8 * 8 + 3 * 4 * 4 * 6 * 6)
+    assert untimed.grad_bytes == untimed.param_bytes == 4 * (4 * 9 + 4 + 2 * 4 + 144 * 10 + 10)
     assert untimed.seconds is None and untimed.peak_bytes is None and not untimed.timed and timed.timed
     assert NOT_TIMED in str(untimed) and "saved activations" in str(untimed)
     with pytest.raises(TypeError, match="timed must be True or False, got 'no'"):
@@ -247,7 +332,7 @@ def test_training_costs_builds_one_model_at_a_time():
     assert alive_when_built == [0, 0, 0]  # each earlier model was gone when the next one was built
     assert all(ref() is None for ref in built)  # and none is left afterwards
     assert [row.name for row in table.rows] == ["first", "given", "second", "third"]
-    assert table.rows[1].params == 61706 and next(given.parameters()).numel() > 0
+    assert table.rows[1].params == 61706 and sum(p.numel() for p in given.parameters()) == 61706
 
 
 def test_training_costs_rejects_bad_entries_before_building_anything():
@@ -268,6 +353,9 @@ def test_training_costs_rejects_bad_entries_before_building_anything():
         training_costs({"odd": (lambda: "LeNet", (1, 1, 28, 28))})
     with pytest.raises(TypeError, match="timed"):
         training_costs({"ok": (build, (1, 1, 28, 28))}, timed=None)
+    with pytest.raises(TypeError, match=r"entries must be a dict of name -> \(model, X_shape\)"):
+        training_costs([("ok", (build, (1, 1, 28, 28)))])
+    assert calls == []
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")

@@ -1,9 +1,10 @@
 """Where the course lives online: the one place that names the repository.
 
-Every notebook opens with an "Open in Colab" badge built from ``REPOSITORY_URL``,
-and its first code cell (:func:`colab_setup_source`) installs the course package from
-the same repository, on Colab only. ``scripts/run_notebooks.py`` rewrites both cells
-from here (``--refresh`` does only that), so moving the repository means changing one line.
+Build tooling, not part of the package: the notebooks carry what it writes, and nothing
+imports it at run time. Every notebook opens with an "Open in Colab" badge built from
+``REPOSITORY_URL``, and its first code cell (:func:`colab_setup_source`) installs the course
+package from the same repository, on Colab only. ``scripts/run_notebooks.py`` rewrites both
+cells from here (``--refresh`` does only that), so moving the repository means changing one line.
 
 >>> colab_url("07-3-padding-and-strides.ipynb")
 'https://colab.research.google.com/github/d2l-cnn-course/cnn-course/blob/main/notebooks/07-3-padding-and-strides.ipynb'
