@@ -48,7 +48,8 @@ from pathlib import Path
 
 import torch
 
-from course_utils.data import SPLIT_FILES, FashionMNIST, load_fashion_mnist
+from course_utils.data import FashionMNIST
+from course_utils.data_sources import SPLIT_FILES, load_fashion_mnist
 from course_utils.models import LeNet, init_cnn
 
 Loader = Iterable[tuple[torch.Tensor, torch.Tensor]]

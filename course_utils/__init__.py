@@ -19,7 +19,8 @@ import importlib
 from typing import Any
 
 from course_utils.classifier import Classifier
-from course_utils.data import DataIntegrityError, DataNotFoundError, FashionMNIST, load_fashion_mnist, load_sample
+from course_utils.data import FashionMNIST
+from course_utils.data_sources import DataIntegrityError, DataNotFoundError, load_fashion_mnist, load_sample
 from course_utils.models import (
     RESNET_ARCHS,
     VGG_ARCHS,

@@ -1,4 +1,4 @@
-"""Fashion-MNIST for the course (the book's ``d2l.FashionMNIST``, D2L 4.2), fast and offline.
+"""Fashion-MNIST batches for the course (the book's ``d2l.FashionMNIST``, D2L 4.2), fast and offline.
 
 The book reads each image as a PIL image, resizes it, turns it into a tensor and lets four
 worker processes stack them into batches. Here each split is one ``uint8`` tensor
@@ -19,42 +19,24 @@ The book's ``transforms.Resize`` on a PIL image is bilinear too, antialiased whe
 (PIL's ``Image.resize``), but it rounds each resized image back to ``uint8`` before
 ``ToTensor`` divides by 255: the values here differ from the book's by at most 1/255.
 
-Where the data comes from, in order (:func:`load_fashion_mnist`):
-
-1. the ``root`` argument, else the environment variable ``FASHION_MNIST_ROOT``: a folder with
-   the four IDX files (``.gz`` or decompressed), directly or in ``FashionMNIST/raw/``;
-2. the cache, ``$XDG_CACHE_HOME/course_utils`` or ``~/.cache/course_utils`` (:func:`cache_dir`);
-3. the Debian package ``dataset-fashion-mnist`` (``/usr/share/datasets/fashion-mnist/``);
-4. a download with torchvision (when online), into the cache.
-
-Every file is checked against the sha256 of its *decompressed* content (gzip headers differ
-between copies, e.g. Debian's); a file that is truncated or changed is reported by name and
-never used. The first three places hold data the user chose, so a bad file there raises
-:class:`DataIntegrityError`; a bad file in the cache is deleted and rebuilt.
+Where the images come from (the search order, the checksums, the cache, the shipped
+sample) is :mod:`course_utils.data_sources`' job: :class:`FashionMNIST` calls its
+:func:`~course_utils.data_sources.load_fashion_mnist` or
+:func:`~course_utils.data_sources.load_sample`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gzip
-import hashlib
-import io
-import json
 import os
-import socket
-import struct
-import sys
-import tempfile
-import zlib
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import torch
 import torch.nn.functional as F
 
+from course_utils import validate
+from course_utils.data_sources import load_fashion_mnist, load_sample
 from course_utils.shapes import to_2tuple
 
 if TYPE_CHECKING:  # matplotlib is imported only when a picture is drawn
@@ -62,14 +44,7 @@ if TYPE_CHECKING:  # matplotlib is imported only when a picture is drawn
 
 __all__ = [
     "TEXT_LABELS",
-    "IdxFile",
-    "OFFICIAL_FILES",
-    "DataNotFoundError",
-    "DataIntegrityError",
-    "cache_dir",
-    "load_fashion_mnist",
-    "load_sample",
-    "sample_files",
+    "text_labels",
     "resize_images",
     "ImageSplit",
     "BatchLoader",
@@ -80,291 +55,58 @@ TEXT_LABELS: tuple[str, ...] = (
     "t-shirt", "trouser", "pullover", "dress", "coat",
     "sandal", "shirt", "sneaker", "bag", "ankle boot",
 )
-IMAGE_SIZE = 28
-
-ENV_ROOT = "FASHION_MNIST_ROOT"
-# Module-level so that tests (and unusual machines) can point them elsewhere.
-SAMPLE_DIR: Path = Path(__file__).resolve().parent / "sample"
-DEBIAN_DIR: Path = Path("/usr/share/datasets/fashion-mnist")
-CACHE_DIR: Path | None = None  # None: $XDG_CACHE_HOME/course_utils or ~/.cache/course_utils
-DOWNLOAD_TIMEOUT_S = 30.0  # per network operation, so that a silent firewall cannot hang a lesson
-
-# IDX magic numbers: 0x0803 = unsigned bytes, 3 dimensions; 0x0801 = unsigned bytes, 1 dimension.
-_IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
+SOURCES = ("full", "sample")
+_MAX_SEED = 2**32  # seeds are below it (the generator's seed is seed * 1_000_003 + epoch, within 64 bits)
 
 
-class DataNotFoundError(FileNotFoundError):
-    """Fashion-MNIST is in none of the places looked at, and could not be downloaded."""
+# ----------------------------------------------------------------------------- argument checks
 
 
-class DataIntegrityError(ValueError):
-    """A data file is truncated or its content is not the genuine Fashion-MNIST."""
+def _size(value: Any, name: str, example: object) -> tuple[int, int]:
+    """An int or a pair of ints, each >= 1, as ``(height, width)``."""
+    pair = to_2tuple(value, name)
+    if min(pair) < 1:
+        raise ValueError(f"{name} must be positive, got {value!r}: write e.g. {name}={example!r}")
+    return pair
 
 
-@dataclass(frozen=True)
-class IdxFile:
-    """One IDX file and what its decompressed content must be."""
-
-    name: str  # e.g. "train-images-idx3-ubyte" (without .gz)
-    sha256: str  # of the decompressed content
-    num_bytes: int  # decompressed length: 16 + N*28*28 (images) or 8 + N (labels)
+def _seed(value: Any) -> int:
+    seed = validate.nonnegative_int(value, "seed", example=0)
+    if seed >= _MAX_SEED:
+        raise ValueError(f"seed must be below 2**32, got {value!r}: write e.g. seed=0")
+    return seed
 
 
-def _table(rows: Sequence[tuple[str, str, int]]) -> dict[str, IdxFile]:
-    return {name: IdxFile(name, sha, size) for name, sha, size in rows}
+def text_labels(labels: Iterable[Any] | torch.Tensor) -> list[str]:
+    """Class names of label numbers (0-9): a list, a tensor or a NumPy array of ints.
 
-
-# sha256 of the official files decompressed with gzip -dc (the same for every copy, whatever its gzip header).
-OFFICIAL_FILES: Mapping[str, IdxFile] = _table([
-    ("train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888", 47_040_016),
-    ("train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9", 60_008),
-    ("t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b", 7_840_016),
-    ("t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34", 10_008),
-])
-
-SPLIT_FILES: Mapping[bool, tuple[str, str]] = {
-    True: ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-    False: ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
-}
-
-_HOW_TO_GET_IT = (
-    "Ways to get it:\n"
-    f"  - point {ENV_ROOT} at a folder with the four IDX files (.gz or not), e.g.\n"
-    f"    export {ENV_ROOT}=/path/to/FashionMNIST/raw   (or FashionMNIST(root=...))\n"
-    "  - on Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist\n"
-    "  - go online once: the next run downloads it (30 MB) into the cache\n"
-    "  - or use the sample shipped with the course: FashionMNIST(..., source='sample')"
-)
-
-
-# ----------------------------------------------------------------------------- files
-
-
-def cache_dir() -> Path:
-    """The user's cache folder for the course: ``$XDG_CACHE_HOME/course_utils`` or ``~/.cache/course_utils``."""
-    if CACHE_DIR is not None:
-        return Path(CACHE_DIR)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "course_utils"
-
-
-def _find(folder: Path, name: str) -> Path | None:
-    """``folder/name``, ``folder/name.gz``, or the same in ``folder/FashionMNIST/raw/``."""
-    for sub in (folder, folder / "FashionMNIST" / "raw"):
-        for candidate in (sub / name, sub / f"{name}.gz"):
-            if candidate.is_file():
-                return candidate
-    return None
-
-
-def _read_verified(path: Path, expected: IdxFile) -> bytes:
-    """The decompressed content of ``path``, checked against ``expected`` (DataIntegrityError if not)."""
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        try:
-            content = gzip.decompress(raw)
-        except (EOFError, OSError, zlib.error) as error:
-            raise DataIntegrityError(
-                f"{path} is truncated or not a gzip file ({error}); expected {expected.name} "
-                f"with {expected.num_bytes:,} bytes after decompressing: delete it and copy it again"
-            ) from None
-    else:
-        content = raw
-    if len(content) != expected.num_bytes:
-        what = "truncated" if len(content) < expected.num_bytes else "too long"
-        raise DataIntegrityError(
-            f"{path} is {what}: {len(content):,} bytes (decompressed), expected {expected.num_bytes:,} "
-            f"for {expected.name}: delete it and copy or download it again"
-        )
-    digest = hashlib.sha256(content).hexdigest()
-    if digest != expected.sha256:
-        raise DataIntegrityError(
-            f"{path} is not the genuine {expected.name}: sha256 of its content is {digest}, "
-            f"expected {expected.sha256}: delete it and copy or download it again"
-        )
-    return content
-
-
-def _parse_idx(content: bytes, name: str) -> torch.Tensor:
-    """IDX bytes -> uint8 images (N x rows x cols) or int64 labels (N)."""
-    magic, count = struct.unpack(">II", content[:8])
-    if magic == _IMAGES_MAGIC:
-        rows, cols = struct.unpack(">II", content[8:16])
-        data = torch.frombuffer(bytearray(content[16:]), dtype=torch.uint8)
-        return data.view(count, rows, cols)
-    if magic == _LABELS_MAGIC:
-        return torch.frombuffer(bytearray(content[8:]), dtype=torch.uint8).to(torch.int64)
-    raise DataIntegrityError(f"{name} is not an IDX file of unsigned bytes (magic number {magic})")
-
-
-def _write_atomic(path: Path, content: bytes) -> None:
-    """Write ``content`` to a temporary file beside ``path``, then rename it: never a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _load_from(folder: Path, names: Sequence[str], files: Mapping[str, IdxFile]) -> dict[str, bytes] | list[str]:
-    """Verified contents of ``names`` in ``folder``, or the list of names missing there."""
-    paths = {name: _find(folder, name) for name in names}
-    missing = [name for name, path in paths.items() if path is None]
-    if missing:
-        return missing
-    return {name: _read_verified(path, files[name]) for name, path in paths.items() if path is not None}
-
-
-def _load_from_cache(folder: Path, names: Sequence[str], files: Mapping[str, IdxFile]) -> dict[str, bytes] | list[str]:
-    """Like ``_load_from``, but a bad cache file is deleted (and so rebuilt), not an error."""
-    contents: dict[str, bytes] = {}
-    for name in names:
-        path = folder / name
-        if not path.is_file():
-            continue
-        try:
-            contents[name] = _read_verified(path, files[name])
-        except DataIntegrityError as error:
-            print(f"course_utils: the cached {name} is damaged ({error}); rebuilding it.", file=sys.stderr)
-            with contextlib.suppress(OSError):
-                path.unlink()
-    missing = [name for name in names if name not in contents]
-    return missing or contents
-
-
-def _write_cache(folder: Path, contents: Mapping[str, bytes]) -> None:
-    """Keep verified, decompressed files in the cache (fast to load next time); failures only warn."""
-    try:
-        for name, content in contents.items():
-            if not (folder / name).is_file():
-                _write_atomic(folder / name, content)
-    except OSError as error:
-        print(f"course_utils: could not write the cache in {folder} ({error}); continuing without it.",
-              file=sys.stderr)
-
-
-def _download(dest: Path) -> None:
-    """Download Fashion-MNIST with torchvision into ``dest/FashionMNIST/raw`` (its messages are hidden)."""
-    import torchvision  # imported here: only a download needs it
-
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(DOWNLOAD_TIMEOUT_S)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            torchvision.datasets.FashionMNIST(root=str(dest), train=True, download=True)
-    finally:
-        socket.setdefaulttimeout(previous)
-
-
-def _try_download(names: Sequence[str], files: Mapping[str, IdxFile]) -> dict[str, bytes] | str:
-    """Verified contents downloaded into a temporary folder of the cache, or why it failed."""
-    root = cache_dir()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        print(f"course_utils: downloading Fashion-MNIST (30 MB) with torchvision into {root} ...", file=sys.stderr)
-        with tempfile.TemporaryDirectory(dir=root, prefix=".download-") as tmp:
-            _download(Path(tmp))
-            everything = [name for pair in SPLIT_FILES.values() for name in pair]
-            loaded = _load_from(Path(tmp), everything, files)
-            if isinstance(loaded, list):
-                return f"the download finished without {', '.join(loaded)}"
-    except DataIntegrityError as error:
-        return f"the downloaded data failed its check: {error}"
-    except Exception as error:  # any network or disk problem: report it in one line, no traceback
-        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-        return f"{type(error).__name__}: {' '.join(lines[:3]) or 'no message'}"
-    _write_cache(root / "FashionMNIST" / "raw", loaded)
-    return {name: loaded[name] for name in names}
-
-
-def load_fashion_mnist(
-    train: bool,
-    root: str | os.PathLike[str] | None = None,
-    *,
-    download: bool = True,
-    files: Mapping[str, IdxFile] = OFFICIAL_FILES,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """The full training (``train=True``, 60,000) or test split (10,000) of Fashion-MNIST.
-
-    Returns ``(images, labels)``: ``uint8`` N x 28 x 28 and ``int64`` N. Looks in ``root``
-    (or ``$FASHION_MNIST_ROOT``), the cache, the Debian package's folder, then downloads
-    (``download=True``); raises :class:`DataNotFoundError` listing every place when all fail,
-    and :class:`DataIntegrityError` naming a file that is truncated or not genuine.
-    ``files`` holds the expected checksums (tests use small files of their own).
+    >>> text_labels([0, 9])
+    ['t-shirt', 'ankle boot']
+    >>> text_labels(torch.tensor([5, 1]))
+    ['sandal', 'trouser']
+    >>> text_labels([-1])
+    Traceback (most recent call last):
+    ...
+    ValueError: label -1 (position 0) is not a Fashion-MNIST class: labels are whole numbers from 0 to 9
     """
-    names = SPLIT_FILES[bool(train)]
-    looked: list[str] = []
-
-    def found(contents: Mapping[str, bytes]) -> tuple[torch.Tensor, torch.Tensor]:
-        images, labels = (_parse_idx(contents[name], name) for name in names)
-        if len(images) != len(labels):
-            raise DataIntegrityError(f"{names[0]} has {len(images)} images but {names[1]} has {len(labels)} labels")
-        return images, labels
-
-    chosen = root if root is not None else os.environ.get(ENV_ROOT) or None
-    if chosen is not None:
-        where = "root argument" if root is not None else f"${ENV_ROOT}"
-        folder = Path(chosen).expanduser()
-        result = _load_from(folder, names, files)
-        if isinstance(result, dict):
-            return found(result)
-        looked.append(f"{folder} ({where}): no {', '.join(result)} (.gz or not, directly or in FashionMNIST/raw/)")
-
-    cache = cache_dir() / "FashionMNIST" / "raw"
-    result = _load_from_cache(cache, names, files)
-    if isinstance(result, dict):
-        return found(result)
-    looked.append(f"{cache} (cache): no {', '.join(result)}")
-
-    result = _load_from(DEBIAN_DIR, names, files)
-    if isinstance(result, dict):
-        _write_cache(cache, result)
-        return found(result)
-    looked.append(f"{DEBIAN_DIR} (Debian package dataset-fashion-mnist): not installed")
-
-    if download:
-        outcome = _try_download(names, files)
-        if isinstance(outcome, dict):
-            return found(outcome)
-        looked.append(f"download with torchvision: failed ({outcome})")
-    else:
-        looked.append("download: not tried (download=False)")
-
-    places = "\n".join(f"  - {line}" for line in looked)
-    split = "training" if train else "test"
-    raise DataNotFoundError(f"Fashion-MNIST ({split} split) was not found. Looked in:\n{places}\n{_HOW_TO_GET_IT}")
-
-
-def sample_files(folder: str | os.PathLike[str] | None = None) -> dict[str, IdxFile]:
-    """The checksums of the shipped sample, from its ``manifest.json``."""
-    manifest_path = Path(folder if folder is not None else SAMPLE_DIR) / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return _table([(name, entry["sha256"], entry["bytes"]) for name, entry in manifest["files"].items()])
-
-
-def load_sample(train: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    """The sample shipped with the course: ``(uint8 images N x 28 x 28, int64 labels N)``.
-
-    The first 200 training (2,000) or the first 50 test images (500) of each class of the
-    genuine Fashion-MNIST, in their original order; works offline, checked like the full data.
-    """
-    names = SPLIT_FILES[bool(train)]
-    files = sample_files()
-    result = _load_from(SAMPLE_DIR, names, files)
-    if isinstance(result, list):
-        raise DataNotFoundError(
-            f"the course's sample is incomplete: {SAMPLE_DIR} has no {', '.join(result)}; "
-            "reinstall the course or run scripts/make_sample.py"
-        )
-    images, labels = (_parse_idx(result[name], name) for name in names)
-    return images, labels
+    if isinstance(labels, (str, bytes)) or (isinstance(labels, torch.Tensor) and labels.dim() == 0) \
+            or not isinstance(labels, Iterable):
+        raise TypeError(f"labels must be a sequence of class numbers, got {labels!r} ({type(labels).__name__}): "
+                        "write e.g. text_labels([0, 9]) or text_labels(y[:8])")
+    names = []
+    for position, label in enumerate(labels):
+        if isinstance(label, torch.Tensor) and label.dim() == 0 and not label.dtype.is_floating_point \
+                and not label.dtype.is_complex and label.dtype != torch.bool:
+            number = int(label)
+        elif validate.is_int(label):
+            number = int(label)
+        else:
+            number = -1
+        if not 0 <= number < len(TEXT_LABELS):
+            raise ValueError(f"label {label!r} (position {position}) is not a Fashion-MNIST class: "
+                             f"labels are whole numbers from 0 to {len(TEXT_LABELS) - 1}")
+        names.append(TEXT_LABELS[number])
+    return names
 
 
 # ----------------------------------------------------------------------------- batches
@@ -410,11 +152,12 @@ def resize_images(images: torch.Tensor, size: int | tuple[int, int]) -> torch.Te
     >>> resize_images(torch.full((2, 28, 28), 255, dtype=torch.uint8), 96).shape
     torch.Size([2, 1, 96, 96])
     """
+    if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8:
+        got = images.dtype if isinstance(images, torch.Tensor) else type(images).__name__
+        raise ValueError(f"images must be a uint8 tensor (pixel values 0-255), got {got}")
     if images.dim() != 3:
         raise ValueError(f"images must be N x height x width, got shape {tuple(images.shape)}")
-    height, width = to_2tuple(size, "size")
-    if height < 1 or width < 1:
-        raise ValueError(f"size must be positive, got {size!r}")
+    height, width = _size(size, "size", 96)
     n, h, w = images.shape
     X = images.to(torch.float32)
     if w == width:
@@ -432,16 +175,27 @@ def resize_images(images: torch.Tensor, size: int | tuple[int, int]) -> torch.Te
 
 
 class ImageSplit(torch.utils.data.Dataset):
-    """One split held as tensors; ``split[i]`` is ``(X 1 x H x W float, label int)`` like the book's dataset."""
+    """One split held as tensors; ``split[i]`` is ``(X 1 x H x W float, label int)`` like the book's dataset.
 
-    def __init__(self, images: torch.Tensor, labels: torch.Tensor, resize: tuple[int, int]) -> None:
-        if images.dtype != torch.uint8 or images.dim() != 3:
-            raise ValueError(f"images must be uint8 N x h x w, got {images.dtype} {tuple(images.shape)}")
+    Args:
+        images: ``uint8`` N x h x w.
+        labels: integer class numbers, N.
+        resize: ``(height, width)`` (or one int) of the images given out.
+    """
+
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor, resize: int | tuple[int, int]) -> None:
+        if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8 or images.dim() != 3:
+            got = f"{images.dtype} {tuple(images.shape)}" if isinstance(images, torch.Tensor) else type(images).__name__
+            raise ValueError(f"images must be uint8 N x h x w, got {got}")
+        if not isinstance(labels, torch.Tensor) or labels.dim() != 1 or labels.dtype.is_floating_point \
+                or labels.dtype.is_complex or labels.dtype == torch.bool:
+            got = f"{labels.dtype} {tuple(labels.shape)}" if isinstance(labels, torch.Tensor) else type(labels).__name__
+            raise ValueError(f"labels must be a 1-D tensor of integer class numbers, got {got}")
         if len(images) != len(labels):
             raise ValueError(f"{len(images)} images but {len(labels)} labels")
         self.images = images
         self.labels = labels.to(torch.int64)
-        self.resize = resize
+        self.resize = _size(resize, "resize", (28, 28))
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -471,16 +225,18 @@ class BatchLoader:
         repeat: int = 1,
         device: str | torch.device = "cpu",
     ) -> None:
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}: try batch_size=128")
-        if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
-            raise ValueError(f"repeat must be a positive integer (passes per epoch), got {repeat!r}")
+        if not isinstance(split, ImageSplit):
+            raise TypeError(f"split must be an ImageSplit, got {type(split).__name__}: "
+                            "write e.g. BatchLoader(ImageSplit(images, labels, resize=28), batch_size=128, shuffle=True)")
+        self.batch_size = validate.positive_int(batch_size, "batch_size", example=128)
+        self.shuffle = validate.flag(shuffle, "shuffle")
+        self.seed = _seed(seed)
+        self.drop_last = validate.flag(drop_last, "drop_last")
+        self.repeat = validate.positive_int(repeat, "repeat", example=1)
         self.device = torch.device(device)
         self.split = split
         self._images = split.images.to(self.device)
         self._labels = split.labels.to(self.device)
-        self.batch_size, self.shuffle, self.seed, self.drop_last = batch_size, shuffle, seed, drop_last
-        self.repeat = repeat
         self.epoch = 0
 
     def __len__(self) -> int:
@@ -489,7 +245,7 @@ class BatchLoader:
 
     def set_epoch(self, epoch: int) -> None:
         """The next pass gives the batches of ``epoch`` (their order depends only on seed and epoch)."""
-        self.epoch = epoch
+        self.epoch = validate.nonnegative_int(epoch, "epoch")
 
     def to(self, device: str | torch.device) -> BatchLoader:
         """The same loader with its data on ``device`` (itself if already there)."""
@@ -524,14 +280,17 @@ class FashionMNIST:
         batch_size: images per batch.
         resize: size of the images the model sees (int or (height, width)); 28 = unchanged.
         root: folder with the IDX files; default ``$FASHION_MNIST_ROOT``, then the cache,
-            the Debian package, a download (see :func:`load_fashion_mnist`).
+            the Debian package, a download (see :func:`~course_utils.data_sources.load_fashion_mnist`).
+            Only with ``source="full"``.
         source: ``"full"`` (60,000 + 10,000 images) or ``"sample"`` (the 2,000 + 500 shipped
-            with the course, :func:`load_sample`; no files or network needed).
+            with the course, :func:`~course_utils.data_sources.load_sample`; no files or network needed).
         num_train: use only the first ``num_train`` training images (None: all).
         repeat: passes over the training images per epoch (the course's ``fast`` size uses
             several passes over the small sample; 1 in the book).
         seed: seed of the shuffling (epoch ``e`` of seed ``s`` is always the same order).
         download: whether a download may be tried when no copy is found.
+
+    Every argument is checked before any data is read.
 
     >>> data = FashionMNIST(batch_size=4, source="sample")
     >>> X, y = next(iter(data.val_dataloader()))
@@ -551,30 +310,33 @@ class FashionMNIST:
         seed: int = 0,
         download: bool = True,
     ) -> None:
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}: try batch_size=128")
-        self.resize = to_2tuple(resize, "resize")
-        if min(self.resize) < 1:
-            raise ValueError(f"resize must be positive, got {resize!r}: try resize=(28, 28)")
+        self.batch_size = validate.positive_int(batch_size, "batch_size", example=128)
+        self.resize = _size(resize, "resize", (28, 28))
+        self.source = validate.choice(source, "source", SOURCES)
+        if num_train is not None:
+            num_train = validate.integer(num_train, "num_train", example=1000)
+        self.repeat = validate.positive_int(repeat, "repeat", example=1)
+        self.seed = _seed(seed)
+        download = validate.flag(download, "download")
         if source == "full":
             train, val = (load_fashion_mnist(split, root, download=download) for split in (True, False))
-        elif source == "sample":
-            train, val = load_sample(True), load_sample(False)
         else:
-            raise ValueError(f"source must be 'full' or 'sample', got {source!r}")
+            if root is not None:
+                raise ValueError(f"root is read only with source='full', got root={root!r} with source='sample': "
+                                 "leave root out, or write source='full'")
+            train, val = load_sample(True), load_sample(False)
         if num_train is not None:
-            if not isinstance(num_train, int) or not 1 <= num_train <= len(train[1]):
-                raise ValueError(f"num_train must be between 1 and {len(train[1]):,}, got {num_train!r}")
+            if not 1 <= num_train <= len(train[1]):
+                raise ValueError(f"num_train must be between 1 and {len(train[1]):,}, got {num_train!r}: "
+                                 f"write e.g. num_train={min(1000, len(train[1]))} (None: all)")
             train = (train[0][:num_train], train[1][:num_train])
-        if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
-            raise ValueError(f"repeat must be a positive integer (passes per epoch), got {repeat!r}")
-        self.batch_size, self.source, self.seed, self.repeat = batch_size, source, seed, repeat
         self.train = ImageSplit(*train, resize=self.resize)
         self.val = ImageSplit(*val, resize=self.resize)
         self.num_train, self.num_val = len(self.train), len(self.val)
 
     def get_dataloader(self, train: bool) -> BatchLoader:
         """Shuffled training batches (``train=True``) or validation batches in order."""
+        train = validate.flag(train, "train")
         split = self.train if train else self.val
         return BatchLoader(split, self.batch_size, shuffle=train, seed=self.seed, repeat=self.repeat if train else 1)
 
@@ -584,9 +346,9 @@ class FashionMNIST:
     def val_dataloader(self) -> BatchLoader:
         return self.get_dataloader(train=False)
 
-    def text_labels(self, indices: Sequence[int] | torch.Tensor) -> list[str]:
-        """Class names of label numbers: ``[0, 9] -> ['t-shirt', 'ankle boot']``."""
-        return [TEXT_LABELS[int(i)] for i in indices]
+    def text_labels(self, indices: Iterable[Any] | torch.Tensor) -> list[str]:
+        """Class names of label numbers: ``[0, 9] -> ['t-shirt', 'ankle boot']`` (see :func:`text_labels`)."""
+        return text_labels(indices)
 
     def visualize(
         self,
@@ -598,8 +360,13 @@ class FashionMNIST:
         """A grid of the first ``nrows * ncols`` images of ``batch`` with their class names."""
         from course_utils.plotting import plot_images
 
+        nrows = validate.positive_int(nrows, "nrows", example=1)
+        ncols = validate.positive_int(ncols, "ncols", example=8)
         X, y = batch
         count = min(nrows * ncols, len(X))
+        if labels and len(labels) < count:
+            raise ValueError(f"labels has {len(labels)} names for {count} images: give one per image, "
+                             "or leave labels out to show the class names")
         titles = list(labels) if labels else self.text_labels(y[:count])
         images = [image.squeeze(0) for image in X[:count]]
         return plot_images(images, titles=titles[:count], ncols=ncols, cmap="gray", scale=1.5)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from course_utils.data import SPLIT_FILES, load_fashion_mnist
+from course_utils.data_sources import SPLIT_FILES, load_fashion_mnist
 
 REPO = Path(__file__).resolve().parents[1]
 PER_CLASS = {True: 200, False: 50}  # training / test images kept per class

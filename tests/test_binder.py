@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from course_utils.data import DEBIAN_DIR, SPLIT_FILES
+from course_utils.data_sources import DEBIAN_DIR, SPLIT_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
@@ -124,7 +124,11 @@ def test_postbuild_is_strict_installs_the_package_alone_and_fills_the_data_cache
     assert lines[0] == "#!/usr/bin/env bash"
     assert "set -euo pipefail" in lines
     assert "python -m pip install --no-deps -e ." in lines  # dependencies come from binder/requirements.txt
-    calls = [node for node in ast.walk(ast.parse(_postbuild_data_code())) if isinstance(node, ast.Call)]
+    tree = ast.parse(_postbuild_data_code())
+    imports = [(node.module, [alias.name for alias in node.names]) for node in ast.walk(tree)
+               if isinstance(node, ast.ImportFrom)]
+    assert imports == [("course_utils.data_sources", ["load_fashion_mnist"])]  # where the loader lives
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
     splits = sorted(ast.literal_eval(c.args[0]) for c in calls if getattr(c.func, "id", "") == "load_fashion_mnist")
     assert splits == [False, True]  # the test and the training split
 
