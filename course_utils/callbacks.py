@@ -4,41 +4,44 @@ A callback overrides some of the events below; the Trainer calls them in ``order
 (low first) with itself as the argument, so a callback reads what it needs
 (``trainer.epoch``, ``trainer.batch_loss``, ``trainer.history`` ...)::
 
-    before_fit -> [before_epoch -> (after_loss -> after_batch) per batch -> after_epoch] -> after_fit
+    before_fit -> [before_epoch -> (after_loss -> after_step -> after_batch) per batch -> after_epoch] -> after_fit
+
+(``after_loss``: the loss is computed, no step taken yet; ``after_step``: the optimizer has
+just changed the weights.)
 
 Control flow is by exception (as in fastai's miniai): a callback raises
 :class:`CancelFitException` to end training cleanly; ``fit`` returns the history so far.
 
 ================  ==========================================================
-``NaNGuard``      stops at a NaN/inf loss, naming epoch and batch
+``NaNGuard``      stops at a NaN/inf loss or NaN/inf weights, naming epoch and batch
 ``ProgressBar``   tqdm bar (notebook-aware) with running loss and images/s
 ``LivePlot``      train/val loss and val accuracy, one figure updated in place
 ``Report``        first line (size, device, data, model), last line (results)
-``Checkpoint``    saves the state at each epoch end, atomically
+``Checkpoint``    saves the state at each epoch end, atomically (never a non-finite one)
 ``EarlyStopping`` stops when the validation loss stops improving
 ================  ==========================================================
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import torch
-from torch import nn
+
+from course_utils import validate
+from course_utils.checkpoint import save_checkpoint, state_is_finite
+from course_utils.formatting import duration, plural
 
 if TYPE_CHECKING:
     from course_utils.trainer import Trainer
 
 __all__ = [
     "CancelFitException",
-    "CheckpointMismatchError",
     "Callback",
     "NaNGuard",
     "ProgressBar",
@@ -47,18 +50,11 @@ __all__ = [
     "Checkpoint",
     "EarlyStopping",
     "in_notebook",
-    "model_fingerprint",
-    "save_checkpoint",
-    "read_checkpoint",
 ]
 
 
 class CancelFitException(Exception):
     """Raised by a callback to end ``fit`` cleanly; its message says why."""
-
-
-class CheckpointMismatchError(ValueError):
-    """The checkpoint was written for another model than the one being trained."""
 
 
 class Callback:
@@ -71,6 +67,8 @@ class Callback:
     def before_epoch(self, trainer: Trainer) -> None: ...
 
     def after_loss(self, trainer: Trainer) -> None: ...
+
+    def after_step(self, trainer: Trainer) -> None: ...
 
     def after_batch(self, trainer: Trainer) -> None: ...
 
@@ -88,20 +86,39 @@ def in_notebook() -> bool:
     return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' * (count != 1)}"
+def _lr_advice(lr: float | None) -> str:
+    """What to try next; never suggests a learning rate that is not a finite positive number."""
+    if lr is None:
+        return "Try a lower learning rate, or gradient_clip_val=1."
+    if not (math.isfinite(lr) and lr > 0):
+        return f"The optimizer's learning rate is {lr}: build the model with a finite positive one, e.g. lr=0.1."
+    return f"Try a lower learning rate, e.g. lr={lr / 10:g} instead of {lr:g}, or gradient_clip_val=1."
 
 
-def _duration(seconds: float) -> str:
-    """``75.3 -> '1 min 15 s'``, ``4.26 -> '4.3 s'``."""
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s"
+def _weights_finite(trainer: Trainer) -> bool:
+    """True when every parameter is finite: one fused norm per step, an exact look only when it is not finite."""
+    params = [p.detach() for p in trainer.model.parameters() if p.numel()]
+    if not params:
+        return True
+    if bool(torch.stack(torch._foreach_norm(params)).isfinite().all()):
+        return True
+    return all(bool(torch.isfinite(p).all()) for p in params)  # a norm can overflow on finite, huge weights
+
+
+def _kept(trainer: Trainer) -> str:
+    """Where the last good state is, for a stop message."""
+    if trainer.last_checkpoint is not None:
+        path, epoch = trainer.last_checkpoint
+        return (f"{path} still holds the weights after epoch {epoch}, the last good ones "
+                f"(resuming from it keeps its learning rate: to change it, start over)")
+    if trainer.checkpoint_dir is not None:
+        return f"no epoch had finished, so {trainer.checkpoint_dir} holds no checkpoint: build the model again"
+    return "no checkpoint was kept (checkpoint_dir=None): build the model again"
 
 
 class NaNGuard(Callback):
-    """Stops training at the first NaN or infinite loss, before it spoils the weights."""
+    """Stops training at the first NaN or infinite loss (before the step it would spoil), or at the
+    first optimizer step that leaves a weight NaN or infinite (checked after every step)."""
 
     order = -10
 
@@ -109,8 +126,16 @@ class NaNGuard(Callback):
         if not math.isfinite(trainer.batch_loss):
             raise CancelFitException(
                 f"the loss became {trainer.batch_loss} in epoch {trainer.epoch + 1}, batch {trainer.batch_idx + 1}: "
-                f"training stopped (the model keeps the weights of the step before). "
-                f"Try a lower learning rate, e.g. lr={trainer.model.lr / 10:g} instead of {trainer.model.lr:g}."
+                f"training stopped before that step (the model keeps the weights of the step before). "
+                f"{_lr_advice(trainer.lr)}"
+            )
+
+    def after_step(self, trainer: Trainer) -> None:
+        if not _weights_finite(trainer):
+            raise CancelFitException(
+                f"the optimizer step of epoch {trainer.epoch + 1}, batch {trainer.batch_idx + 1} made weights "
+                f"NaN or infinite (the loss before it was finite, {trainer.batch_loss:.4g}): training stopped, "
+                f"and the model's weights are now not finite; {_kept(trainer)}. {_lr_advice(trainer.lr)}"
             )
 
 
@@ -148,8 +173,8 @@ class LivePlot(Callback):
     """
 
     def __init__(self, points_per_epoch: int = 4, notebook: bool | None = None) -> None:
-        self.points_per_epoch = points_per_epoch
-        self.notebook = notebook
+        self.points_per_epoch = validate.positive_int(points_per_epoch, "points_per_epoch", example=4)
+        self.notebook = None if notebook is None else validate.flag(notebook, "notebook")
         self.train_points: list[tuple[float, float]] = []
         self.handle: Any = None
 
@@ -181,7 +206,7 @@ class LivePlot(Callback):
 
             tqdm.write(f"epoch {last.epoch}/{trainer.max_epochs}: train_loss {last.train_loss:.4f}, "
                        f"val_loss {last.val_loss:.4f}, val_acc {last.val_acc:.4f} "
-                       f"({last.images_per_s:,.0f} img/s, {_duration(last.seconds)})")
+                       f"({last.images_per_s:,.0f} img/s, {duration(last.seconds)})")
 
     def _image(self, trainer: Trainer) -> Any:
         from IPython.display import Image
@@ -204,19 +229,24 @@ class LivePlot(Callback):
 
 
 class Report(Callback):
-    """The first line of a run (size, device, data, model) and its last (results, speed, time)."""
+    """The first line of a run (size, device, data, model) and its last (results, speed, time).
+
+    The size is the one the run was set up with (``Trainer(..., setup=run)``), with the reason
+    it was chosen; without a setup the line shows no size (the Trainer does not know it).
+    The learning rate is the optimizer's (a resumed run keeps its checkpoint's).
+    """
 
     order = 20
 
     def before_fit(self, trainer: Trainer) -> None:
-        from course_utils.sizes import resolve_size
-
-        size, why = resolve_size()
+        setup = trainer.setup
+        size = f"size {setup.size} ({setup.why}) | " if setup is not None else ""
         describe = getattr(trainer.data, "describe", None)
         data = describe() if callable(describe) else type(trainer.data).__name__
+        lr = f"lr {trainer.lr:g}, " if trainer.lr is not None else ""
         resumed = f", resuming after epoch {trainer.start_epoch}" if trainer.start_epoch else ""
-        print(f"[size {size} ({why}) | device {trainer.device_name}] {data} | {type(trainer.model).__name__}, "
-              f"lr {trainer.model.lr:g}, {_plural(trainer.max_epochs, 'epoch')}{resumed}")
+        print(f"[{size}device {trainer.device_name}] {data} | {type(trainer.model).__name__}, "
+              f"{lr}{plural(trainer.max_epochs, 'epoch')}{resumed}")
         self.start = time.perf_counter()
 
     def after_fit(self, trainer: Trainer) -> None:
@@ -229,84 +259,16 @@ class Report(Callback):
             last = history[-1]
             speed = sum(m.images_per_s for m in history) / len(history)
             print(f"done: train_loss {last.train_loss:.4f}, val_loss {last.val_loss:.4f}, "
-                  f"val_acc {last.val_acc:.4f} | {speed:,.0f} img/s | {_duration(time.perf_counter() - self.start)} "
-                  f"({_plural(len(history), 'epoch')})")
-
-
-# ----------------------------------------------------------------------------- checkpoints
-
-
-def model_fingerprint(model: nn.Module) -> str:
-    """A short hash of the model's class and of the names, shapes and dtypes of its state."""
-    parts = [f"{type(model).__module__}.{type(model).__qualname__}"]
-    parts += [f"{name}:{tuple(t.shape)}:{t.dtype}" for name, t in model.state_dict().items()]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-
-
-def _shapes(model: nn.Module) -> dict[str, list[int]]:
-    return {name: list(t.shape) for name, t in model.state_dict().items()}
-
-
-def save_checkpoint(path: str | os.PathLike[str], trainer: Trainer) -> None:
-    """Write model, optimizer, epoch, history and RNG state to ``path`` (temporary file, then rename)."""
-    path = Path(path)
-    device = trainer.device
-    state = {
-        "format": 1,
-        "model_class": type(trainer.model).__qualname__,
-        "model_module": type(trainer.model).__module__,
-        "fingerprint": model_fingerprint(trainer.model),
-        "shapes": _shapes(trainer.model),
-        "epoch": len(trainer.history),
-        "model": trainer.model.state_dict(),
-        "optimizer": trainer.optim.state_dict(),
-        "history": trainer.history.as_dicts(),
-        "rng_cpu": torch.get_rng_state(),
-        "rng_cuda": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
-        "rng_mps": torch.mps.get_rng_state() if device.type == "mps" else None,
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            torch.save(state, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def read_checkpoint(path: str | os.PathLike[str], model: nn.Module) -> dict[str, Any]:
-    """Load a checkpoint (``weights_only=True``) and check that it was written for ``model``."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint at {path}: check the path, or train without ckpt_path")
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    if not isinstance(state, dict) or state.get("format") != 1:
-        raise ValueError(f"{path} is not a checkpoint of the course's Trainer")
-    here = type(model).__qualname__
-    if state["fingerprint"] != model_fingerprint(model):
-        there = state["model_class"]
-        if there != here:
-            raise CheckpointMismatchError(
-                f"{path} was written for a {there} ({state['model_module']}.{there}), not for this {here} "
-                f"({type(model).__module__}.{here}): train the {there} again, or use another checkpoint_dir"
-            )
-        ours = _shapes(model)
-        diffs = [f"{name}: {state['shapes'].get(name)} there, {ours.get(name)} here"
-                 for name in sorted(set(ours) | set(state["shapes"])) if ours.get(name) != state["shapes"].get(name)]
-        raise CheckpointMismatchError(
-            f"{path} was written for a {there} with other layers than this {here} "
-            f"({'; '.join(diffs[:3]) or 'different dtypes'}): build the model with the same arguments, "
-            f"or use another checkpoint_dir"
-        )
-    return state
+                  f"val_acc {last.val_acc:.4f} | {speed:,.0f} img/s | {duration(time.perf_counter() - self.start)} "
+                  f"({plural(len(history), 'epoch')})")
 
 
 class Checkpoint(Callback):
-    """Saves ``directory/last.pt`` at the end of every epoch (see :func:`save_checkpoint`)."""
+    """Saves ``directory/last.pt`` at the end of every epoch (:func:`~course_utils.checkpoint.save_checkpoint`).
+
+    A model whose weights or buffers are not all finite is never saved: the last good
+    checkpoint stays, and training stops.
+    """
 
     order = 10
 
@@ -314,7 +276,13 @@ class Checkpoint(Callback):
         self.path = Path(directory) / "last.pt"
 
     def after_epoch(self, trainer: Trainer) -> None:
-        save_checkpoint(self.path, trainer)
+        if not state_is_finite(trainer.model):
+            raise CancelFitException(
+                f"after epoch {trainer.epoch + 1} the model's weights or buffers are not finite, so they were "
+                f"not saved; {_kept(trainer)}. {_lr_advice(trainer.lr)}"
+            )
+        save_checkpoint(self.path, trainer.model, trainer.optim, trainer.history.as_dicts(), trainer.device)
+        trainer.last_checkpoint = (self.path, len(trainer.history))
 
 
 class EarlyStopping(Callback):
@@ -323,9 +291,8 @@ class EarlyStopping(Callback):
     order = 15  # after Checkpoint: the last epoch is saved before stopping
 
     def __init__(self, patience: int = 3, min_delta: float = 0.0) -> None:
-        if patience < 1:
-            raise ValueError(f"patience must be at least 1 epoch, got {patience!r}")
-        self.patience, self.min_delta = patience, min_delta
+        self.patience = validate.positive_int(patience, "patience", example=3)
+        self.min_delta = validate.number(min_delta, "min_delta", minimum=0, example=0.001)
 
     def after_epoch(self, trainer: Trainer) -> None:
         best, best_epoch = math.inf, 0

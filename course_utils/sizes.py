@@ -16,8 +16,11 @@ its model's settings and passes them on explicitly, so the cell shows what the s
     data = FashionMNIST(batch_size=run.batch_size, resize=run.resize, **run.data_kwargs)
     model = ResNet18(lr=run.lr, **run.model_kwargs)
     model.apply_init([next(iter(data.get_dataloader(True)))[0]], init_cnn)
-    trainer = Trainer(max_epochs=run.max_epochs, num_gpus=1)
+    trainer = Trainer(max_epochs=run.max_epochs, num_gpus=1, setup=run)
     trainer.fit(model, data)
+
+The size is resolved once, in ``training_setup``, and travels with the run: the Trainer's
+first line shows the size of the ``setup=run`` it was given, never a size resolved again.
 
 At ``book`` size every value equals the book's (``run.data_kwargs`` and ``run.model_kwargs``
 are then empty, except VGG's ``arch``, which the book's cell passes too).
@@ -28,6 +31,7 @@ a 2-core CPU (``benchmarks/train_sizes.py``; results in ``docs/results/training-
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,6 +39,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import torch
+
+from course_utils import validate
 
 __all__ = [
     "SizeName",
@@ -161,7 +167,14 @@ def resolve_size() -> tuple[SizeName, str]:
     return "cpu", "no GPU found"
 
 
-_MODEL_DEFAULTS = {"width": 1.0, "num_hiddens": 4096}  # the models' defaults: the book's networks
+def _model_default(class_name: str, argument: str) -> Any:
+    """The default of ``argument`` in the constructor of ``course_utils.models.<class_name>`` (the book's value)."""
+    from course_utils import models  # here: the models are needed only to describe a change
+
+    parameter = inspect.signature(getattr(models, class_name)).parameters.get(argument)
+    if parameter is None or parameter.default is inspect.Parameter.empty:
+        return "its default"
+    return parameter.default
 
 
 def _differences(name: str, run: RunSettings, book: RunSettings) -> list[str]:
@@ -182,26 +195,57 @@ def _differences(name: str, run: RunSettings, book: RunSettings) -> list[str]:
         changes.append(f"{run.max_epochs} epoch{'s' * (run.max_epochs != 1)} (book {book.max_epochs})")
     for key in sorted(set(run.model_kwargs) | set(book.model_kwargs)):
         if run.model_kwargs.get(key) != book.model_kwargs.get(key):
-            was = book.model_kwargs.get(key, _MODEL_DEFAULTS.get(key, "its default"))
+            was = book.model_kwargs[key] if key in book.model_kwargs else _model_default(name, key)
             changes.append(f"{name}({key}={run.model_kwargs.get(key)!r}) (book {was})")
     return changes
 
 
 @dataclass(frozen=True)
 class TrainingSetup:
-    """The settings a notebook cell passes to FashionMNIST, the model and the Trainer."""
+    """The settings a notebook cell passes to FashionMNIST, the model and the Trainer.
+
+    It holds the model's :class:`RunSettings` at the chosen size (``settings``) and says which
+    size that is and why; ``batch_size``, ``resize``, ``lr``, ``max_epochs``, ``model_kwargs``
+    and ``data_kwargs`` read from ``settings``. Pass it on as ``Trainer(..., setup=run)`` so
+    the run reports the size it was set up with.
+    """
 
     model: str  # key of MODEL_SETTINGS, e.g. "resnet18"
     model_name: str  # the class the cell builds, e.g. "ResNet18"
     size: SizeName
     why: str  # how the size was chosen, e.g. "no GPU found"
-    batch_size: int
-    resize: tuple[int, int]
-    lr: float
-    max_epochs: int
-    model_kwargs: Mapping[str, Any]
-    data_kwargs: Mapping[str, Any]  # FashionMNIST's source / num_train / repeat, only where not the book's
+    settings: RunSettings
     changes: str  # what differs from the book, one line ("" at book size)
+
+    @property
+    def batch_size(self) -> int:
+        return self.settings.batch_size
+
+    @property
+    def resize(self) -> tuple[int, int]:
+        """(height, width) of the images the model sees."""
+        return (self.settings.resize, self.settings.resize)
+
+    @property
+    def lr(self) -> float:
+        return self.settings.lr
+
+    @property
+    def max_epochs(self) -> int:
+        return self.settings.max_epochs
+
+    @property
+    def model_kwargs(self) -> Mapping[str, Any]:
+        """The model's keyword arguments at this size (read-only), e.g. ``{"width": 0.25}``."""
+        return MappingProxyType(dict(self.settings.model_kwargs))
+
+    @property
+    def data_kwargs(self) -> Mapping[str, Any]:
+        """FashionMNIST's ``source`` / ``num_train`` / ``repeat``, only where they are not the book's."""
+        run = self.settings
+        return MappingProxyType({name: value for name, value, default in (
+            ("source", run.source, "full"), ("num_train", run.num_train, None), ("repeat", run.repeat, 1),
+        ) if value != default})
 
     def __str__(self) -> str:
         what = self.changes or "the book's settings"
@@ -225,27 +269,24 @@ def training_setup(model: str, size: SizeName | None = None, *, verbose: bool = 
     >>> run.batch_size, run.resize, run.lr, run.max_epochs, dict(run.data_kwargs), run.changes
     (128, (28, 28), 0.1, 10, {}, '')
     """
+    if not isinstance(model, str):
+        raise TypeError(f"model must be a model's name, got {model!r} ({type(model).__name__}): "
+                        f"write e.g. training_setup('lenet')")
+    verbose = validate.flag(verbose, "verbose")
     keys = {_normalise(name): name for name in MODEL_SETTINGS}  # "ResNet-18", "BNLeNetScratch" work too
     if _normalise(model) not in keys:
         raise ValueError(f"no training settings for model {model!r}: choose one of {', '.join(MODEL_SETTINGS)}")
     key = keys[_normalise(model)]
     if size is None:
         size, why = resolve_size()
-    elif size in SIZES:
+    elif isinstance(size, str) and size in SIZES:
         why = "chosen in the call"
     else:
         raise ValueError(f"size must be one of {', '.join(SIZES)} (or None: automatic), got {size!r}")
     entry = MODEL_SETTINGS[key]
     run, book = entry.at(size), entry.book
-    data_kwargs = {name: value for name, value, default in (
-        ("source", run.source, "full"), ("num_train", run.num_train, None), ("repeat", run.repeat, 1),
-    ) if value != default}
-    setup = TrainingSetup(
-        model=key, model_name=entry.name, size=size, why=why,
-        batch_size=run.batch_size, resize=(run.resize, run.resize), lr=run.lr, max_epochs=run.max_epochs,
-        model_kwargs=MappingProxyType(dict(run.model_kwargs)), data_kwargs=MappingProxyType(data_kwargs),
-        changes=", ".join(_differences(entry.name, run, book)),
-    )
+    setup = TrainingSetup(model=key, model_name=entry.name, size=size, why=why, settings=run,
+                          changes=", ".join(_differences(entry.name, run, book)))
     if verbose:
         print(setup)
     return setup

@@ -134,3 +134,42 @@ def test_training_modules_import_without_notebook_packages():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""  # and those load only when used
+
+
+def test_setup_holds_the_run_settings_once():
+    """TrainingSetup holds the RunSettings and reads its values from it (no copy of the fields)."""
+    import dataclasses
+
+    from course_utils.sizes import TrainingSetup
+
+    run = training_setup("resnet18", "cpu", verbose=False)
+    assert run.settings is MODEL_SETTINGS["resnet18"].cpu
+    assert {f.name for f in dataclasses.fields(TrainingSetup)} == {"model", "model_name", "size", "why", "settings",
+                                                                   "changes"}
+    assert (run.batch_size, run.resize, run.lr, run.max_epochs) == (128, (48, 48), 0.01, 5)
+    assert dict(run.model_kwargs) == {"width": 0.25} and dict(run.data_kwargs) == {}
+    with pytest.raises(TypeError):
+        run.model_kwargs["width"] = 1.0  # type: ignore[index]
+    assert MODEL_SETTINGS["resnet18"].cpu.model_kwargs == {"width": 0.25}
+
+
+def test_book_values_of_model_arguments_come_from_the_model_signature(monkeypatch):
+    """'(book 1.0)' is ResNet18's default width, read from its signature, not a copy of it."""
+
+    class WiderByDefault(models.ResNet18):
+        def __init__(self, lr: float = 0.1, num_classes: int = 10, *, width: float = 0.75) -> None:
+            super().__init__(lr, num_classes, width=width)
+
+    assert "ResNet18(width=0.25) (book 1.0)" in training_setup("resnet18", "cpu", verbose=False).changes
+    monkeypatch.setattr(models, "ResNet18", WiderByDefault)
+    assert "ResNet18(width=0.25) (book 0.75)" in training_setup("resnet18", "cpu", verbose=False).changes
+    assert "VGG(num_hiddens=512) (book 4096)" in training_setup("vgg", "cpu", verbose=False).changes
+
+
+def test_training_setup_checks_its_arguments():
+    with pytest.raises(TypeError, match="model must be a model's name, got 3"):
+        training_setup(3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="verbose must be True or False"):
+        training_setup("lenet", "fast", verbose="no")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="size must be one of fast, cpu, book"):
+        training_setup("lenet", 1)  # type: ignore[arg-type]

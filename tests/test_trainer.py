@@ -3,24 +3,28 @@ display, and one real learning check (the book's LeNet cell at the fast size).""
 
 from __future__ import annotations
 
+import copy
+import errno
 import math
+import os
+import pickle
+import random
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
 
 import pytest
 import torch
 from torch import nn
 
-from course_utils.callbacks import (
-    Callback,
-    CancelFitException,
-    CheckpointMismatchError,
-    EarlyStopping,
-    LivePlot,
-    model_fingerprint,
-    read_checkpoint,
-)
+from course_utils.callbacks import Callback, CancelFitException, EarlyStopping, LivePlot
+from course_utils.checkpoint import CheckpointError, CheckpointMismatchError, model_fingerprint, read_checkpoint
 from course_utils.classifier import Classifier
 from course_utils.data import FashionMNIST
-from course_utils.trainer import EpochMetrics, History, Trainer, select_device
+from course_utils.device import select_device
+from course_utils.trainer import EpochMetrics, History, Trainer
 
 
 @pytest.fixture(autouse=True)
@@ -144,7 +148,8 @@ def test_history_contents_and_table(capsys):
     assert table[0].split() == ["epoch", "train_loss", "val_loss", "val_acc", "images/s", "seconds"]
     assert len(table) == 3 and table[2].split()[0] == "2"
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("[size ") and "device cpu" in out[0]  # every run starts with size and device
+    # every run starts with its device; without setup=... the Trainer does not know the size and shows none
+    assert out[0].startswith("[device cpu") and "size" not in out[0]
     assert out[-1].startswith("done: train_loss") and "img/s" in out[-1]
 
 
@@ -319,7 +324,7 @@ def test_book_lenet_cell_learns_at_fast_size(monkeypatch):
     data = FashionMNIST(batch_size=run.batch_size, resize=run.resize, **run.data_kwargs)
     model = LeNet(lr=run.lr, **run.model_kwargs)
     model.apply_init([next(iter(data.get_dataloader(True)))[0]], init_cnn)
-    trainer = Trainer(max_epochs=run.max_epochs, verbose=False)
+    trainer = Trainer(max_epochs=run.max_epochs, verbose=False, setup=run)
     history = trainer.fit(model, data)
     assert history[0].val_acc < 0.2  # the sigmoid LeNet's slow start
     assert history[-1].val_acc >= 0.70, history
@@ -344,3 +349,480 @@ def test_interrupted_checkpoint_write_keeps_the_previous_checkpoint(tmp_path, mo
     fresh = TinyNet()
     fresh(torch.zeros(1, 1, 28, 28))  # materialised, to compare with the checkpoint
     assert read_checkpoint(tmp_path / "last.pt", fresh)["epoch"] == 1
+
+
+# ----------------------------------------------------------------------------- helpers of the tests below
+
+
+class InfAtStep(torch.optim.SGD):
+    """SGD that writes inf into one weight at its ``bad``-th step: the loss was finite, the weights are not."""
+
+    def __init__(self, params, lr: float, bad: int) -> None:
+        super().__init__(params, lr=lr)
+        self.bad, self.steps = bad, 0
+
+    def step(self, closure=None):  # type: ignore[override]
+        result = super().step(closure)
+        self.steps += 1
+        if self.steps == self.bad:
+            with torch.no_grad():
+                self.param_groups[0]["params"][0].view(-1)[0] = math.inf
+        return result
+
+
+class InfStepNet(TinyNet):
+    def __init__(self, bad: int) -> None:
+        super().__init__()
+        self.bad = bad
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return InfAtStep(self.parameters(), self.lr, self.bad)
+
+
+class SnapshotCheckpoint(Callback):
+    """Keeps the bytes of ``last.pt`` after each epoch end (runs after the Checkpoint callback)."""
+
+    order = 11
+
+    def __init__(self, folder) -> None:
+        self.path, self.bytes = folder / "last.pt", {}
+
+    def after_epoch(self, trainer: Trainer) -> None:
+        self.bytes[len(trainer.history)] = self.path.read_bytes()
+
+
+class ListData:
+    """A data module whose loaders are given lists of batches (or any iterables)."""
+
+    def __init__(self, train, val) -> None:
+        self.train, self.val = train, val
+
+    def train_dataloader(self):
+        return self.train
+
+    def val_dataloader(self):
+        return self.val
+
+
+class NoLength:
+    """An iterable of batches without ``len()``."""
+
+    def __init__(self, batches) -> None:
+        self.batches = batches
+
+    def __iter__(self):
+        return iter(self.batches)
+
+
+def saved_run(folder, epochs: int = 1):
+    quiet(epochs, checkpoint_dir=folder).fit(TinyNet(), small_data())
+    return folder / "last.pt"
+
+
+# ----------------------------------------------------------------------------- the size travels with the run
+
+
+def test_first_line_shows_the_setup_size_not_a_resolved_one(monkeypatch, capsys):
+    """training_setup('lenet', 'fast') on a machine where resolve_size() says cpu: the run says fast."""
+    from course_utils.sizes import training_setup
+
+    monkeypatch.delenv("COURSE_SIZE", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    run = training_setup("lenet", "fast", verbose=False)
+    quiet(1, setup=run).fit(TinyNet(), small_data())
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("[size fast (chosen in the call) | device cpu"), first
+    assert "no GPU found" not in first
+    with pytest.raises(TypeError, match="setup must be what training_setup"):
+        Trainer(1, setup="fast")  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- fault: a non-finite step
+
+
+def test_non_finite_step_stops_with_the_truth_and_no_checkpoint():
+    model = InfStepNet(bad=13)  # 10 batches per epoch: epoch 2, batch 3
+    history = quiet(3).fit(model, small_data())
+    assert history.status == "stopped" and len(history) == 1  # epoch 2 was not validated
+    message = history.message
+    assert "optimizer step of epoch 2, batch 3 made weights NaN or infinite" in message
+    assert "the model's weights are now not finite" in message and "keeps the weights" not in message
+    assert "no checkpoint was kept (checkpoint_dir=None)" in message
+    assert "lr=0.05 instead of 0.5" in message
+    assert not torch.isfinite(next(model.parameters())).all()
+
+
+def test_non_finite_step_never_replaces_the_last_good_checkpoint(tmp_path):
+    snapshot = SnapshotCheckpoint(tmp_path)
+    history = quiet(3, checkpoint_dir=tmp_path, callbacks=[snapshot]).fit(InfStepNet(bad=13), small_data())
+    assert history.status == "stopped" and len(history) == 1
+    assert list(snapshot.bytes) == [1]
+    assert (tmp_path / "last.pt").read_bytes() == snapshot.bytes[1]  # unchanged since epoch 1
+    assert f"{tmp_path / 'last.pt'} still holds the weights after epoch 1, the last good ones" in history.message
+    fresh = InfStepNet(bad=13)
+    fresh(torch.zeros(1, 1, 28, 28))
+    state = read_checkpoint(tmp_path / "last.pt", fresh)
+    assert state["epoch"] == 1 and all(torch.isfinite(t).all() for t in state["model"].values())
+
+
+def test_checkpoint_refuses_to_save_a_non_finite_model(tmp_path):
+    """Weights broken after the last step of epoch 2 (where NaNGuard cannot see it): not saved."""
+
+    class BreakAfterLastBatch(Callback):
+        def after_batch(self, trainer: Trainer) -> None:
+            if (trainer.epoch, trainer.batch_idx) == (1, 9):
+                with torch.no_grad():
+                    next(trainer.model.parameters()).view(-1)[0] = math.nan
+
+    snapshot = SnapshotCheckpoint(tmp_path)
+    trainer = quiet(3, checkpoint_dir=tmp_path, callbacks=[BreakAfterLastBatch(), snapshot])
+    history = trainer.fit(TinyNet(), small_data())
+    assert history.status == "stopped" and len(history) == 2
+    assert "after epoch 2 the model's weights or buffers are not finite, so they were not saved" in history.message
+    assert "still holds the weights after epoch 1" in history.message
+    assert (tmp_path / "last.pt").read_bytes() == snapshot.bytes[1]
+
+
+def test_infinite_learning_rate_advice_never_suggests_lr_inf():
+    class InfiniteLR(TinyNet):
+        def configure_optimizers(self) -> torch.optim.Optimizer:
+            return torch.optim.SGD(self.parameters(), lr=math.inf)
+
+    history = quiet(1).fit(InfiniteLR(), small_data())
+    assert history.status == "stopped" and "epoch 1, batch 1" in history.message
+    assert "lr=inf" not in history.message and "e.g. lr=0.1" in history.message
+
+
+# ----------------------------------------------------------------------------- fault: damaged checkpoints
+
+
+def _flip_a_weight_and_resave(path) -> None:
+    state = torch.load(path, weights_only=True)
+    state["model"]["net.0.weight"].view(torch.int32).view(-1)[0] ^= 1  # one bit, checksum left as it was
+    torch.save(state, path)
+
+
+def _flip_a_bit_in_the_file(path) -> None:
+    content = bytearray(path.read_bytes())
+    weight = torch.load(path, weights_only=True)["model"]["net.0.weight"]
+    at = content.find(weight.numpy().tobytes())
+    assert at > 0
+    content[at + 5] ^= 0x10
+    path.write_bytes(bytes(content))
+
+
+def _truncate(path) -> None:
+    content = path.read_bytes()
+    path.write_bytes(content[: len(content) // 2])
+
+
+def _random_bytes(path) -> None:
+    path.write_bytes(random.Random(0).randbytes(4096))
+
+
+def _no_keys(path) -> None:
+    torch.save({"format": 2, "epoch": 1}, path)
+
+
+@pytest.mark.parametrize(("damage", "expected"), [
+    (_flip_a_weight_and_resave, "do not match the SHA-256 stored in it"),
+    (_flip_a_bit_in_the_file, "do not match the SHA-256 stored in it"),
+    (lambda path: path.write_bytes(b""), "is empty"),
+    (_truncate, "is damaged or truncated"),
+    (_random_bytes, "is not a checkpoint of the course's Trainer"),
+    (_no_keys, "its keys model_class, model_module"),
+    (lambda path: torch.save([1, 2], path), "holds a list"),
+    (lambda path: torch.save({"format": 1}, path), "format 1, without a checksum"),
+])
+def test_damaged_checkpoint_is_one_clear_error(tmp_path, damage, expected):
+    path = saved_run(tmp_path)
+    damage(path)
+    with pytest.raises(CheckpointError) as caught:
+        quiet(2, checkpoint_dir=tmp_path, resume=True).fit(TinyNet(), small_data())
+    message = str(caught.value)
+    assert expected in message and str(path) in message and "delete it" in message
+    assert "\n" not in message and "weights_only" not in message
+
+
+def test_malicious_pickle_is_refused_without_running_it(tmp_path):
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    path = tmp_path / "last.pt"
+    path.write_bytes(pickle.dumps({"format": 2, "model": Payload()}))
+    with pytest.raises(CheckpointError, match="never loaded") as caught:
+        quiet(1).fit(TinyNet(), small_data(), ckpt_path=path)
+    assert not marker.exists() and "weights_only" not in str(caught.value)
+
+
+def test_checkpoint_of_another_optimizer_is_refused(tmp_path):
+    saved_run(tmp_path)  # SGD
+    model = TinyNet()  # the same model, now trained with Adam
+    model.configure_optimizers = lambda: torch.optim.Adam(model.parameters(), lr=1e-3)  # type: ignore[method-assign]
+    with pytest.raises(CheckpointMismatchError,
+                       match=r"saved with a SGD optimizer, but this model's configure_optimizers gives Adam"):
+        quiet(2, checkpoint_dir=tmp_path, resume=True).fit(model, small_data())
+
+
+# ----------------------------------------------------------------------------- fault: resuming says what it does
+
+
+def test_resume_reports_the_restored_epoch_and_learning_rate(tmp_path, capsys):
+    saved_run(tmp_path)  # TinyNet(lr=0.5)
+    capsys.readouterr()
+    trainer = quiet(2, checkpoint_dir=tmp_path, resume=True)
+    history = trainer.fit(TinyNet(lr=0.1), small_data())
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (f"resume: restored {tmp_path / 'last.pt'}: 1 finished epoch, SGD lr 0.5 (the checkpoint's, "
+                      f"kept; the model was built with lr=0.1); training epochs 2 to 2")
+    assert ", lr 0.5, 2 epochs, resuming after epoch 1" in out[1]
+    assert trainer.lr == 0.5 and [m.epoch for m in history] == [1, 2]
+
+
+def test_resume_with_fewer_epochs_than_saved_is_refused(tmp_path, capsys):
+    path = saved_run(tmp_path, epochs=2)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=r"holds 2 finished epochs, more than max_epochs=1: pass max_epochs=2 or more"):
+        quiet(1, checkpoint_dir=tmp_path, resume=True).fit(TinyNet(), small_data())
+    assert path.read_bytes() == before
+    capsys.readouterr()
+    history = quiet(2, checkpoint_dir=tmp_path, resume=True).fit(TinyNet(), small_data())
+    assert len(history) == 2 and "nothing left to train (max_epochs=2)" in capsys.readouterr().out
+
+
+def test_fit_without_resume_never_overwrites_an_earlier_run(tmp_path):
+    path = saved_run(tmp_path, epochs=2)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=r"already holds a checkpoint of an earlier run.*resume=True to continue.*"
+                                         r"another checkpoint_dir \(or delete"):
+        quiet(1, checkpoint_dir=tmp_path).fit(TinyNet(), small_data())
+    assert path.read_bytes() == before
+
+
+# ----------------------------------------------------------------------------- fault: an unusable checkpoint folder
+
+
+def test_checkpoint_folder_that_is_a_file_is_refused_at_fit_start(tmp_path):
+    file = tmp_path / "checkpoints"
+    file.write_text("not a folder")
+    started = []
+
+    class Started(Callback):
+        def before_fit(self, trainer: Trainer) -> None:
+            started.append(True)
+
+    with pytest.raises(CheckpointError, match=r"checkpoint_dir='.*checkpoints' is a file, not a folder"):
+        quiet(1, checkpoint_dir=file, callbacks=[Started()]).fit(TinyNet(), small_data())
+    with pytest.raises(CheckpointError, match=r"checkpoints cannot be written in checkpoint_dir='.*checkpoints/run'"):
+        quiet(1, checkpoint_dir=file / "run").fit(TinyNet(), small_data())
+    assert started == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_read_only_checkpoint_folder_is_refused_at_fit_start(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(CheckpointError, match="cannot be written in checkpoint_dir=.*Permission denied"):
+            quiet(1, checkpoint_dir=folder).fit(TinyNet(), small_data())
+    finally:
+        folder.chmod(0o700)
+
+
+def test_full_disk_is_refused_at_fit_start(tmp_path, monkeypatch):
+    import shutil
+
+    from course_utils import checkpoint
+
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(checkpoint.shutil, "disk_usage", lambda path: usage._replace(free=1000))
+    with pytest.raises(CheckpointError, match=r"on a disk with 1.0 kB free, and a checkpoint of this model takes"):
+        quiet(1, checkpoint_dir=tmp_path / "run").fit(TinyNet(), small_data())
+
+
+def test_write_failure_at_an_epoch_end_names_the_file_and_keeps_the_previous(tmp_path, monkeypatch):
+    real_fsync, calls = os.fsync, []
+
+    def disk_full_at_second_save(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    snapshot = SnapshotCheckpoint(tmp_path)
+    monkeypatch.setattr(os, "fsync", disk_full_at_second_save)
+    with pytest.raises(CheckpointError, match=rf"could not write the checkpoint {tmp_path / 'last.pt'}: "
+                                              rf"No space left on device \(errno 28\)"):
+        quiet(3, checkpoint_dir=tmp_path, callbacks=[snapshot]).fit(TinyNet(), small_data())
+    assert (tmp_path / "last.pt").read_bytes() == snapshot.bytes[1]
+    assert [p.name for p in tmp_path.iterdir()] == ["last.pt"]  # the temporary file was removed
+
+
+# ----------------------------------------------------------------------------- fault: empty loaders
+
+
+def test_empty_loaders_are_refused_at_fit_start():
+    batches = list(small_data().train_dataloader())[:2]
+    with pytest.raises(ValueError, match=r"the validation loader \(ListData.val_dataloader\(\)\) gives no batch"):
+        quiet(1).fit(TinyNet(), ListData(batches, []))
+    with pytest.raises(ValueError, match=r"the training loader \(ListData.train_dataloader\(\)\) gives no batch"):
+        quiet(1).fit(TinyNet(), ListData([], batches))
+    # loaders without len(): found at the first pass instead, never reported as val_loss 0.0
+    with pytest.raises(ValueError, match=r"the validation loader .* gives no batch"):
+        quiet(1).fit(TinyNet(), ListData(batches, NoLength([])))
+    with pytest.raises(ValueError, match=r"the training loader .* gives no batch"):
+        quiet(1).fit(TinyNet(), ListData(NoLength([]), batches))
+    with pytest.raises(TypeError, match="data must have train_dataloader"):
+        quiet(1).fit(TinyNet(), object())  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- fault: reproducibility
+
+
+def test_two_fits_from_the_same_initial_state_give_identical_histories():
+    base = TinyNet()
+    base.apply_init([torch.zeros(2, 1, 28, 28)])
+    initial = copy.deepcopy(base.state_dict())
+    first, second = TinyNet(), TinyNet()
+    for model in (first, second):
+        model.apply_init([torch.zeros(2, 1, 28, 28)])
+        model.load_state_dict(initial)
+    h1 = quiet(2, seed=3).fit(first, small_data())
+    torch.rand(1000)  # whatever ran in between, the fit seeds its own draws (dropout)
+    h2 = quiet(2, seed=3).fit(second, small_data())
+    assert metrics(h1) == metrics(h2) and state_equal(first, second)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        Trainer(1, seed=-1)
+    with pytest.raises(TypeError, match="seed must be a whole number"):
+        Trainer(1, seed=1.5)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- fault: batch norm and one image
+
+
+def test_batch_norm_model_with_a_one_image_last_batch_is_refused_at_fit_start():
+    from course_utils.models import BNLeNet, BNLeNetScratch
+
+    data = small_data(num_train=641)  # 641 = 10 x 64 + 1
+    for model in (BNLeNet(), BNLeNetScratch()):
+        with pytest.raises(ValueError, match=r"last training batch of every epoch would hold 1 image "
+                                             r"\(641 images = 10 x 64 \+ 1\), and BNLeNet(Scratch)? has batch-norm "
+                                             r"layers .* batch_size=65\), or num_train=640"):
+            quiet(1).fit(model, data)
+    with pytest.raises(ValueError, match=r"\(43 images x 3 passes = 129 = 2 x 64 \+ 1\)"):
+        quiet(1).fit(BNLeNet(), small_data(num_train=43, repeat=3))
+    assert quiet(0).fit(BNLeNet(), small_data(num_train=640)).status == "completed"  # 640: no one-image batch
+    assert quiet(0).fit(TinyNet(), data).status == "completed"  # no batch norm: a batch of one is fine
+
+
+# ----------------------------------------------------------------------------- fault: argument checks
+
+
+def test_trainer_and_callbacks_check_their_arguments(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="gradient_clip_val must be a finite number, got nan"):
+        Trainer(1, gradient_clip_val=math.nan)
+    with pytest.raises(ValueError, match="gradient_clip_val must be >= 0, got -1"):
+        Trainer(1, gradient_clip_val=-1)
+    with pytest.raises(ValueError, match=r"device='cuda', but this machine has no CUDA device"):
+        Trainer(1, device="cuda")
+    with pytest.raises(ValueError, match="device must be 'cpu', 'cuda', 'cuda:N' or 'mps', got 'tpu'"):
+        Trainer(1, device="tpu")
+    with pytest.raises(TypeError, match="max_epochs must be a whole number, got 2.0"):
+        Trainer(2.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="num_gpus must be a whole number"):
+        Trainer(1, num_gpus=True)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="resume must be True or False"):
+        Trainer(1, resume="yes", checkpoint_dir="x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="verbose must be True or False"):
+        Trainer(1, verbose=1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="callbacks must be Callback objects"):
+        Trainer(1, callbacks=[object()])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="callbacks must be a list of Callback objects"):
+        Trainer(1, callbacks=EarlyStopping())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="checkpoint_dir must be a folder path"):
+        Trainer(1, checkpoint_dir=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="patience must be >= 1, got 0"):
+        EarlyStopping(patience=0)
+    with pytest.raises(ValueError, match="min_delta must be a finite number, got nan"):
+        EarlyStopping(min_delta=math.nan)
+    with pytest.raises(ValueError, match="points_per_epoch must be >= 1, got 0"):
+        LivePlot(points_per_epoch=0)
+    with pytest.raises(TypeError, match="notebook must be True or False"):
+        LivePlot(notebook="yes")  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- fault: leftovers of a killed write
+
+
+def test_stale_temporary_checkpoint_files_are_removed(tmp_path):
+    stale, fresh = tmp_path / ".last.pt.dead1234.tmp", tmp_path / ".last.pt.live5678.tmp"
+    for leftover in (stale, fresh):
+        leftover.write_bytes(b"\0" * 1000)
+    old = time.time() - 20 * 60
+    os.utime(stale, (old, old))
+    quiet(1, checkpoint_dir=tmp_path).fit(TinyNet(), small_data())
+    assert sorted(p.name for p in tmp_path.iterdir()) == [fresh.name, "last.pt"]  # a live writer's file stays
+
+
+_KILL_SCRIPT = textwrap.dedent('''
+    import os, signal, sys
+    import torch
+    from torch import nn
+    from course_utils.classifier import Classifier
+    from course_utils.data import FashionMNIST
+    from course_utils.trainer import Trainer
+
+    torch.set_num_threads(1)
+
+    class KillNet(Classifier):
+        def __init__(self):
+            super().__init__(0.5, 10)
+            self.net = nn.Sequential(nn.LazyConv2d(8, 3, 2), nn.ReLU(), nn.Dropout(0.2),
+                                     nn.AdaptiveAvgPool2d(3), nn.Flatten(), nn.LazyLinear(10))
+
+    def data():
+        return FashionMNIST(batch_size=64, source="sample", num_train=640)
+
+    folder = sys.argv[2]
+    if sys.argv[1] == "kill":  # kill -9 after the second checkpoint is written, before its rename
+        real_replace, calls = os.replace, []
+        def replace(src, dst):
+            calls.append(src)
+            if len(calls) == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+            real_replace(src, dst)
+        os.replace = replace
+        Trainer(3, verbose=False, checkpoint_dir=folder).fit(KillNet(), data())
+    else:
+        resumed, reference = KillNet(), KillNet()
+        history = Trainer(3, verbose=False, checkpoint_dir=folder, resume=True).fit(resumed, data())
+        Trainer(3, verbose=False).fit(reference, data())
+        a, b = resumed.state_dict(), reference.state_dict()
+        print(history.status, len(history), all(torch.equal(a[k], b[k]) for k in a))
+''')
+
+
+def test_resume_after_kill_9_during_a_checkpoint_write_is_bit_identical(tmp_path):
+    script, folder = tmp_path / "run.py", tmp_path / "checkpoints"
+    script.write_text(_KILL_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1]),
+                                                        os.environ.get("PYTHONPATH", "")])}
+    killed = subprocess.run([sys.executable, str(script), "kill", str(folder)], capture_output=True, text=True, env=env)
+    assert killed.returncode == -9, killed.stderr
+    leftovers = [p for p in folder.iterdir() if p.name != "last.pt"]
+    assert len(leftovers) == 1 and leftovers[0].name.startswith(".last.pt.")  # the killed write's temporary file
+    old = time.time() - 20 * 60
+    os.utime(leftovers[0], (old, old))
+    resumed = subprocess.run([sys.executable, str(script), "resume", str(folder)], capture_output=True, text=True,
+                             env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.splitlines()[-1] == "completed 3 True"
+    assert [p.name for p in folder.iterdir()] == ["last.pt"]  # the leftover was removed by the next write
