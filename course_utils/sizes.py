@@ -26,7 +26,7 @@ At ``book`` size every value equals the book's (``run.data_kwargs`` and ``run.mo
 are then empty, except VGG's ``arch``, which the book's cell passes too).
 All settings live in one table, :data:`MODEL_SETTINGS`. The ``cpu`` values were chosen from
 ``benchmarks/bench_models.py`` (time per training step) and checked by full training runs on
-a 2-core CPU (``benchmarks/train_sizes.py``; results in ``docs/results/training-cpu.json``).
+a 2-core CPU (``benchmarks/train_sizes.py``; results in ``course_utils/results/training-cpu.json``).
 """
 
 from __future__ import annotations
