@@ -21,6 +21,7 @@ from typing import Any
 from course_utils.classifier import Classifier
 from course_utils.data import FashionMNIST
 from course_utils.data_sources import DataIntegrityError, DataNotFoundError, load_fashion_mnist, load_sample
+from course_utils.fields import overall_receptive_field, receptive_fields
 from course_utils.models import (
     RESNET_ARCHS,
     VGG_ARCHS,
@@ -57,9 +58,7 @@ from course_utils.shapes import (
     LayerSpec,
     ReceptiveField,
     conv_output_shape,
-    overall_receptive_field,
     pool_output_shape,
-    receptive_fields,
     to_2tuple,
 )
 from course_utils.sizes import resolve_size, training_setup

@@ -12,35 +12,35 @@ a reminder; a wrong answer gets the expected value and the reason.
 >>> check_param_count(..., in_channels=1, out_channels=6, kernel_size=5)
 ✏️ Replace the ... with your answer, then run the cell again.
 
-The ``*_text`` helpers write a formula with the numbers substituted; the
-widgets show the same text.
-
->>> conv_formula_text(8, kernel_size=3, padding=1, stride=2)
-'out_h = ⌊(8 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4'
->>> pool_formula_text(28, kernel_size=2, stride=2, name="out_w")
-'out_w = ⌊(28 + 2·0 − 2) / 2⌋ + 1 = 14'
+The "Why" lines of the shape checks are ``shapes.conv_formula_text`` and
+``shapes.pool_formula_text``: the formula with the numbers substituted, as the
+widgets show it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
-from numbers import Integral
+from typing import Any, TypeVar
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from course_utils import validate
+from course_utils.fields import overall_receptive_field, receptive_fields
 from course_utils.shapes import (
+    IntOrPair,
     LayerSpec,
+    _pair,
+    conv_formula_text,
     conv_output_shape,
+    pool_formula_text,
     pool_output_shape,
-    receptive_fields,
     to_2tuple,
 )
 
 __all__ = [
-    "conv_formula_text",
-    "pool_formula_text",
     "check_output_shape",
     "check_pool_output_shape",
     "check_param_count",
@@ -60,49 +60,22 @@ __all__ = [
 _PLACEHOLDER = "✏️ Replace the ... with your answer, then run the cell again."
 
 
-# --------------------------------------------------------------------------- formulas
-def conv_formula_text(
-    size: int, kernel_size: int, padding: int = 0, stride: int = 1, dilation: int = 1, name: str = "out_h"
-) -> str:
-    """One output side of a convolution, the formula written with the numbers in it.
-
-    ``⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1``; the result comes from
-    ``shapes.conv_output_shape``. When no window fits, the text says so.
-
-    >>> conv_formula_text(3, kernel_size=5)
-    'out_h = ⌊(3 + 2·0 − 1·(5 − 1) − 1) / 1⌋ + 1: (3 + 2·0 − 1·(5 − 1) − 1) = -2 < 0, no window fits'
-    """
-    formula = f"⌊({size} + 2·{padding} − {dilation}·({kernel_size} − 1) − 1) / {stride}⌋ + 1"
-    numerator = size + 2 * padding - dilation * (kernel_size - 1) - 1
-    if numerator < 0:
-        return (
-            f"{name} = {formula}: ({size} + 2·{padding} − {dilation}·({kernel_size} − 1) − 1) "
-            f"= {numerator} < 0, no window fits"
-        )
-    out = conv_output_shape(size, kernel_size, padding=padding, stride=stride, dilation=dilation)[0]
-    return f"{name} = {formula} = {out}"
-
-
-def pool_formula_text(
-    size: int, kernel_size: int, padding: int = 0, stride: int | None = None, name: str = "out_h"
-) -> str:
-    """One output side of a pooling layer (``stride`` defaults to the window, as in PyTorch).
-
-    >>> pool_formula_text(4, kernel_size=3, padding=1, stride=2)
-    'out_h = ⌊(4 + 2·1 − 3) / 2⌋ + 1 = 2'
-    """
-    stride = kernel_size if stride is None else stride
-    formula = f"⌊({size} + 2·{padding} − {kernel_size}) / {stride}⌋ + 1"
-    numerator = size + 2 * padding - kernel_size
-    if numerator < 0:
-        return f"{name} = {formula}: ({size} + 2·{padding} − {kernel_size}) = {numerator} < 0, no window fits"
-    out = pool_output_shape(size, kernel_size, padding=padding, stride=stride)[0]
-    return f"{name} = {formula} = {out}"
-
-
 # --------------------------------------------------------------------------- reporting
-def _is_placeholder(answer: object) -> bool:
-    return answer is ... or answer is None
+_Check = TypeVar("_Check", bound=Callable[..., None])
+
+
+def _answer_check(check: _Check) -> _Check:
+    """Every check starts here: an answer left as ``...`` (or ``None``) gets the reminder and
+    nothing else (no expected value, no reason), so no solution shows before a try."""
+
+    @functools.wraps(check)
+    def run(answer: object, *args: Any, **kwargs: Any) -> None:
+        if answer is ... or answer is None:
+            print(_PLACEHOLDER)
+            return
+        check(answer, *args, **kwargs)
+
+    return run  # type: ignore[return-value]
 
 
 def _report(ok: bool, answer: object, expected: object, why: str) -> None:
@@ -117,24 +90,23 @@ def _report(ok: bool, answer: object, expected: object, why: str) -> None:
 
 def _as_pair(answer: object) -> tuple[int, ...] | None:
     """An answer given as an int, a tuple, a list or a torch.Size, as a tuple of ints (None if not)."""
-    if isinstance(answer, Integral) and not isinstance(answer, bool):
-        return (int(answer), int(answer))
-    if isinstance(answer, (tuple, list, torch.Size)) and all(
-        isinstance(v, Integral) and not isinstance(v, bool) for v in answer
-    ):
+    if validate.is_int(answer):
+        return (int(answer), int(answer))  # type: ignore[call-overload]
+    if isinstance(answer, (tuple, list, torch.Size)) and all(validate.is_int(v) for v in answer):
         return tuple(int(v) for v in answer)
     return None
 
 
 def _as_int(answer: object) -> int | None:
-    if isinstance(answer, Integral) and not isinstance(answer, bool):
-        return int(answer)
+    if validate.is_int(answer):
+        return int(answer)  # type: ignore[call-overload]
     if isinstance(answer, float) and answer.is_integer():
         return int(answer)
     return None
 
 
 # --------------------------------------------------------------------------- checks
+@_answer_check
 def check_output_shape(
     answer: object,
     input_shape: int | tuple[int, int],
@@ -144,9 +116,6 @@ def check_output_shape(
     dilation: int | tuple[int, int] = 1,
 ) -> None:
     """Check the (height, width) of a convolution's output (an int means a square)."""
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
     n, k = to_2tuple(input_shape, "input_shape"), to_2tuple(kernel_size, "kernel_size")
     p, s, d = to_2tuple(padding, "padding"), to_2tuple(stride, "stride"), to_2tuple(dilation, "dilation")
     expected = conv_output_shape(n, k, padding=p, stride=s, dilation=d)
@@ -156,17 +125,12 @@ def check_output_shape(
     _report(_as_pair(answer) == expected, answer, expected, why)
 
 
+@_answer_check
 def check_pool_output_shape(
-    answer: object,
-    input_shape: int | tuple[int, int],
-    kernel_size: int | tuple[int, int],
-    padding: int | tuple[int, int] = 0,
-    stride: int | tuple[int, int] | None = None,
+    answer: object, input_shape: IntOrPair, kernel_size: IntOrPair, padding: IntOrPair = 0,
+    stride: IntOrPair | None = None,
 ) -> None:
     """Check the (height, width) of a pooling layer's output; ``stride`` defaults to the window."""
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
     n, k, p = to_2tuple(input_shape, "input_shape"), to_2tuple(kernel_size, "kernel_size"), to_2tuple(padding, "padding")
     s = k if stride is None else to_2tuple(stride, "stride")
     expected = pool_output_shape(n, k, padding=p, stride=s)
@@ -187,6 +151,7 @@ def _count_lines(module: nn.Module) -> list[str]:
     return lines
 
 
+@_answer_check
 def check_param_count(
     answer: object,
     model: nn.Module | None = None,
@@ -202,9 +167,6 @@ def check_param_count(
     ✅ Correct: 156.
        Why: weights 6·1·5·5 = 150 + biases 6 = 156
     """
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
     if model is not None:
         if not isinstance(model, nn.Module):
             raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
@@ -214,18 +176,22 @@ def check_param_count(
         _report(_as_int(answer) == expected, answer, expected, why)
         return
     if in_channels is None or out_channels is None or kernel_size is None:
-        raise ValueError("give either a model or in_channels, out_channels and kernel_size of one convolution")
+        raise ValueError(
+            "give either a model or in_channels, out_channels and kernel_size of one convolution: "
+            "write e.g. check_param_count(answer, in_channels=1, out_channels=6, kernel_size=5)"
+        )
     check_conv_param_count(answer, in_channels, out_channels, kernel_size, bias=bias)
 
 
+@_answer_check
 def check_conv_param_count(
     answer: object, in_channels: int, out_channels: int, kernel_size: int | tuple[int, int], bias: bool = True
 ) -> None:
     """Check the parameters of a convolution: ``c_o·c_i·k_h·k_w`` weights plus ``c_o`` biases."""
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
-    k_h, k_w = to_2tuple(kernel_size, "kernel_size")
+    in_channels = validate.positive_int(in_channels, "in_channels", example=1)
+    out_channels = validate.positive_int(out_channels, "out_channels", example=6)
+    bias = validate.flag(bias, "bias")
+    k_h, k_w = _pair(kernel_size, "kernel_size", 1)
     weights = out_channels * in_channels * k_h * k_w
     expected = weights + (out_channels if bias else 0)
     why = f"weights {out_channels}·{in_channels}·{k_h}·{k_w} = {weights:,}"
@@ -233,6 +199,7 @@ def check_conv_param_count(
     _report(_as_int(answer) == expected, answer, expected, why)
 
 
+@_answer_check
 def check_fc_param_count(answer: object, in_features: int, out_features: int, bias: bool = True) -> None:
     """Check the parameters of a fully connected layer: ``in·out`` weights plus ``out`` biases.
 
@@ -240,9 +207,9 @@ def check_fc_param_count(answer: object, in_features: int, out_features: int, bi
     ✅ Correct: 1000000000000.
        Why: weights 1,000,000·1,000,000 = 1,000,000,000,000 (no bias)
     """
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
+    in_features = validate.positive_int(in_features, "in_features", example=400)
+    out_features = validate.positive_int(out_features, "out_features", example=120)
+    bias = validate.flag(bias, "bias")
     weights = in_features * out_features
     expected = weights + (out_features if bias else 0)
     why = f"weights {in_features:,}·{out_features:,} = {weights:,}"
@@ -250,6 +217,7 @@ def check_fc_param_count(answer: object, in_features: int, out_features: int, bi
     _report(_as_int(answer) == expected, answer, expected, why)
 
 
+@_answer_check
 def check_conv_cost(
     answer: object,
     input_shape: tuple[int, int, int],
@@ -262,11 +230,11 @@ def check_conv_cost(
 
     ``input_shape`` is ``(c_i, h, w)`` (one example, bias additions not counted).
     """
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
-    c_i, h, w = input_shape
-    k_h, k_w = to_2tuple(kernel_size, "kernel_size")
+    if not (isinstance(input_shape, (tuple, list, torch.Size)) and len(input_shape) == 3):
+        raise ValueError(f"input_shape must be (c_i, h, w), got {input_shape!r}: write e.g. input_shape=(3, 32, 32)")
+    c_i, h, w = (validate.positive_int(v, f"input_shape[{i}]", example=3) for i, v in enumerate(input_shape))
+    out_channels = validate.positive_int(out_channels, "out_channels", example=16)
+    k_h, k_w = _pair(kernel_size, "kernel_size", 1)
     out_h, out_w = conv_output_shape((h, w), (k_h, k_w), padding=padding, stride=stride)
     expected = out_channels * c_i * k_h * k_w * out_h * out_w
     why = (
@@ -276,20 +244,42 @@ def check_conv_cost(
     _report(_as_int(answer) == expected, answer, expected, why)
 
 
+def _field_line(where: str, size: tuple[int, int], jump: tuple[int, int]) -> str:
+    return f"{where}: field {size[0]}×{size[1]}, jump {jump[0]}×{jump[1]}"
+
+
+@_answer_check
 def check_receptive_field(answer: object, layers: Sequence[LayerSpec] | nn.Module) -> None:
-    """Check the receptive field (height, width) of one output pixel of the last layer of ``layers``."""
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
+    """Check the receptive field (height, width) of one output pixel of ``layers``.
+
+    For a list of LayerSpec it is the field of the last layer; for a module, the field of its
+    output (``fields.overall_receptive_field``): where paths meet (a residual ``add``, an
+    Inception ``cat``) the largest over the paths, which need not be the last layer that runs.
+
+    >>> check_receptive_field((5, 5), [LayerSpec("conv", 3), LayerSpec("conv", 3)])
+    ✅ Correct: (5, 5).
+       Why: after 0 (conv): field 3×3, jump 1×1
+            after 1 (conv): field 5×5, jump 1×1
+    """
     fields = receptive_fields(layers)
     if not fields:
         raise ValueError("layers contain no convolution or pooling layer, so there is no receptive field to check")
-    expected = tuple(fields[-1].size)
-    why = "\n".join(
-        f"after {f.name or f.kind} ({f.kind}): field {f.size[0]}×{f.size[1]}, jump {f.jump[0]}×{f.jump[1]}"
-        for f in fields
-    )
-    _report(_as_pair(answer) == expected, answer, expected, why)
+    output = overall_receptive_field(layers)
+    expected = output.size
+    lines = [_field_line(f"after {f.name or f.kind} ({f.kind})", f.size, f.jump) for f in fields]
+    if (output.size, output.jump) != (fields[-1].size, fields[-1].jump):  # branches: the last layer is not the output
+        lines.append(_field_line("at the output (where paths meet, the largest of their fields)", output.size,
+                                 output.jump))
+    _report(_as_pair(answer) == expected, answer, expected, "\n".join(lines))
+
+
+def _tensor(value: object, name: str, ranks: tuple[int, ...] | None, layout: str) -> torch.Tensor:
+    """``value`` must be a tensor (with one of ``ranks`` dimensions, unless None)."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}: wrap it with torch.tensor({name})")
+    if ranks is not None and value.dim() not in ranks:
+        raise ValueError(f"{name} must have shape {layout}, got shape {tuple(value.shape)}")
+    return value
 
 
 def _tensor_report(answer: object, expected: torch.Tensor, why: str) -> None:
@@ -308,15 +298,16 @@ def _tensor_report(answer: object, expected: torch.Tensor, why: str) -> None:
     print(f"   Why: {why}")
 
 
+@_answer_check
 def check_corr2d(answer: object, X: torch.Tensor, K: torch.Tensor) -> None:
     """Check the 2-D cross-correlation of ``X`` with ``K`` (computed with ``F.conv2d``)."""
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
+    X, K = _tensor(X, "X", (2,), "(height, width)"), _tensor(K, "K", (2,), "(height, width)")
+    conv_output_shape(tuple(X.shape), tuple(K.shape))  # raises if K does not fit in X
     expected = F.conv2d(X.float()[None, None], K.float()[None, None])[0, 0]
     _tensor_report(answer, expected, f"F.conv2d of the {tuple(X.shape)} input with the {tuple(K.shape)} kernel")
 
 
+@_answer_check
 def check_pool2d(
     answer: object,
     X: torch.Tensor,
@@ -326,30 +317,26 @@ def check_pool2d(
     stride: int | tuple[int, int] | None = None,
 ) -> None:
     """Check a 2-D pooling of ``X`` (computed with ``F.max_pool2d`` / ``F.avg_pool2d``)."""
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
-    if mode not in ("max", "avg"):
-        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    validate.choice(mode, "mode", ("max", "avg"))
+    X = _tensor(X, "X", (2, 3, 4), "(h, w), (c, h, w) or (n, c, h, w)")
     pool = F.max_pool2d if mode == "max" else F.avg_pool2d
     stride = pool_size if stride is None else stride
-    if not 2 <= X.dim() <= 4:
-        raise ValueError(f"X must have 2 to 4 dimensions (..., h, w), got shape {tuple(X.shape)}")
+    pool_output_shape(tuple(X.shape[-2:]), pool_size, padding=padding, stride=stride)  # raises on bad sizes
     X4 = X.float().reshape((1,) * (4 - X.dim()) + tuple(X.shape))
     pooled = pool(X4, pool_size, stride=stride, padding=padding)
     expected = pooled.reshape(tuple(X.shape[:-2]) + tuple(pooled.shape[-2:]))
     _tensor_report(answer, expected, f"F.{mode}_pool2d with window {pool_size}, stride {stride}, padding {padding}")
 
 
+@_answer_check
 def check_close(answer: object, expected: torch.Tensor, why: str = "") -> None:
     """Check a tensor answer against a tensor the notebook computed some other way."""
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
+    expected = _tensor(expected, "expected", None, "")
     _tensor_report(answer, expected, why or "the two computations must agree")
 
 
 # --------------------------------------------------------------------------- whole models (chapter 8)
+@_answer_check
 def check_module_output_shape(answer: object, module: nn.Module, X_shape: Sequence[int]) -> None:
     """Check the output shape of ``module`` (a block or a model) for an input of ``X_shape``.
 
@@ -359,9 +346,6 @@ def check_module_output_shape(answer: object, module: nn.Module, X_shape: Sequen
     ✅ Correct: (1, 6, 14, 14).
        Why: Conv2d(1, 6, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)) maps 1 x 1 x 28 x 28 to 1 x 6 x 14 x 14
     """
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
     from course_utils.summary import model_summary
 
     summary = model_summary(module, X_shape)
@@ -386,9 +370,6 @@ def _summary_lines(rows: Sequence[object], value: str, total: int, shown: int = 
 def _check_summary_total(answer: object, model: nn.Module, X_shape: Sequence[int], field: str, total: str) -> None:
     """Compare ``answer`` with a total of ``model_summary`` (``total_params`` or ``total_macs``),
     explaining it by the per-layer ``field`` of the rows."""
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
     from course_utils.summary import model_summary
 
     summary = model_summary(model, X_shape)
@@ -396,6 +377,7 @@ def _check_summary_total(answer: object, model: nn.Module, X_shape: Sequence[int
     _report(_as_int(answer) == expected, answer, expected, "\n".join(_summary_lines(summary.rows, field, expected)))
 
 
+@_answer_check
 def check_model_param_count(answer: object, model: nn.Module, X_shape: Sequence[int]) -> None:
     """Check the number of parameters of ``model`` (lazy layers get their shapes from a batch of
     ``X_shape`` first; the count can depend on the image size when a ``Linear`` follows ``Flatten``).
@@ -408,6 +390,7 @@ def check_model_param_count(answer: object, model: nn.Module, X_shape: Sequence[
     _check_summary_total(answer, model, X_shape, "num_params", "total_params")
 
 
+@_answer_check
 def check_model_macs(answer: object, model: nn.Module, X_shape: Sequence[int]) -> None:
     """Check the multiply-accumulates of one forward pass of ``model`` on a batch of ``X_shape``
     (convolutions and linear layers, biases not counted: ``course_utils.summary``'s rule).
@@ -437,6 +420,7 @@ def _forward_error(build: Callable[[], nn.Module], size: int, in_channels: int) 
     return None
 
 
+@_answer_check
 def check_min_input_size(
     answer: object, build: Callable[[], nn.Module], in_channels: int = 1, max_size: int = 512
 ) -> None:
@@ -449,11 +433,10 @@ def check_min_input_size(
     ✅ Correct: 5.
        Why: an image of 5 x 5 pixels gives an output; one of 4 x 4 fails: Calculated padded input size per channel: (4 x 4). Kernel size: (5 x 5). Kernel size can't be greater than actual input size
     """
-    if _is_placeholder(answer):
-        print(_PLACEHOLDER)
-        return
     if isinstance(build, nn.Module) or not callable(build):
         raise TypeError(f"build must make a model (e.g. the class GoogleNet, or lambda: AlexNet()), got {build!r}")
+    in_channels = validate.positive_int(in_channels, "in_channels", example=1)
+    max_size = validate.positive_int(max_size, "max_size", example=512)
     for size in range(1, max_size + 1):
         if _forward_error(build, size, in_channels) is None:
             break

@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_utils.shapes import IntOrPair, _pair, conv_output_shape, pool_output_shape
+from course_utils.shapes import IntOrPair, _pair, conv_output_shape, dilated_kernel_size, pool_output_shape
 
 __all__ = [
     "corr2d",
@@ -85,6 +85,16 @@ def _check_channels(X_channels: int, K_channels: int, K_shape: tuple[int, ...], 
 
 
 _BATCH_HINT = "drop the batch dimension with X[0] or X.squeeze(0)"
+
+
+def _check_channel_args(X: object, K: object, k_rank: int, k_shape: str, k_channels: str, k_hint: str = "") -> None:
+    """The 7.4 functions: X a float tensor (C_in, h, w); K a float tensor with ``k_rank`` dimensions,
+    ``(C_in, k_h, k_w)`` (3) or ``(C_out, C_in, k_h, k_w)`` (4), whose C_in matches X's."""
+    _check_tensor(X, "X")
+    _check_tensor(K, "K")
+    _check_rank(X, "X", (3,), "(channels, height, width)", _BATCH_HINT)  # type: ignore[arg-type]
+    _check_rank(K, "K", (k_rank,), k_shape, k_hint)  # type: ignore[arg-type]
+    _check_channels(X.shape[0], K.shape[k_rank - 3], tuple(K.shape), k_channels)  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------------------
@@ -171,14 +181,10 @@ def corr2d_multi_in(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
     tensor([[ 56.,  72.],
             [104., 120.]])
     """
-    _check_tensor(X, "X")
-    _check_tensor(K, "K")
-    _check_rank(X, "X", (3,), "(channels, height, width)", _BATCH_HINT)
-    _check_rank(
-        K, "K", (3,), "(channels, height, width)",
+    _check_channel_args(
+        X, K, 3, "(channels, height, width)", "(C_in, k_h, k_w)",
         "drop the extra dimension with K[0] or K.squeeze(0); for several output channels use corr2d_multi_in_out",
     )
-    _check_channels(X.shape[0], K.shape[0], tuple(K.shape), "(C_in, k_h, k_w)")
     # Iterate through the 0th dimension (channel) of K first, then add them up
     return sum(corr2d(x, k) for x, k in zip(X, K))  # type: ignore[return-value]
 
@@ -188,14 +194,10 @@ def corr2d_multi_in_out(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
 
     Returns shape ``(C_out, h', w')`` -- 3-D, not 4-D as printed in the study notes.
     """
-    _check_tensor(X, "X")
-    _check_tensor(K, "K")
-    _check_rank(X, "X", (3,), "(channels, height, width)", _BATCH_HINT)
-    _check_rank(
-        K, "K", (4,), "(C_out, C_in, k_h, k_w)",
+    _check_channel_args(
+        X, K, 4, "(C_out, C_in, k_h, k_w)", "(C_out, C_in, k_h, k_w)",
         "for one output channel use corr2d_multi_in, or add the dimension with K.unsqueeze(0)",
     )
-    _check_channels(X.shape[0], K.shape[1], tuple(K.shape), "(C_out, C_in, k_h, k_w)")
     # Iterate through the 0th dimension of K, and each time, perform
     # cross-correlation operations with input X. All of the results are stacked together
     return torch.stack([corr2d_multi_in(X, k) for k in K], 0)
@@ -206,11 +208,7 @@ def corr2d_multi_in_out_1x1(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
 
     Same result as ``corr2d_multi_in_out(X, K)`` for K of shape (C_out, C_in, 1, 1).
     """
-    _check_tensor(X, "X")
-    _check_tensor(K, "K")
-    _check_rank(X, "X", (3,), "(channels, height, width)", _BATCH_HINT)
-    _check_rank(K, "K", (4,), "(C_out, C_in, 1, 1)")
-    _check_channels(X.shape[0], K.shape[1], tuple(K.shape), "(C_out, C_in, 1, 1)")
+    _check_channel_args(X, K, 4, "(C_out, C_in, 1, 1)", "(C_out, C_in, 1, 1)")
     if K.shape[2:] != (1, 1):
         raise ValueError(f"K must be a 1x1 kernel, got {K.shape[2]}x{K.shape[3]}: use corr2d_multi_in_out")
     _check_same_kind(X, K)
@@ -244,11 +242,7 @@ def _check_pool_args(
 
 
 def pool2d(
-    X: torch.Tensor,
-    pool_size: IntOrPair,
-    mode: str = "max",
-    padding: IntOrPair = 0,
-    stride: IntOrPair = 1,
+    X: torch.Tensor, pool_size: IntOrPair, mode: str = "max", padding: IntOrPair = 0, stride: IntOrPair = 1
 ) -> torch.Tensor:
     """Maximum or average pooling with the book's two loops, plus padding and stride (D2L 7.5).
 
@@ -300,14 +294,14 @@ def _windows(
     under kernel tap (a, b) when the window sits at output position (i, j).
 
     ``Tensor.unfold`` slides along one dimension without copying; a dilated window spans
-    ``d(k - 1) + 1`` pixels, of which every ``d``-th is kept. The kernel dimensions come
+    ``shapes.dilated_kernel_size(k, d)`` pixels, of which every ``d``-th is kept. The kernel dimensions come
     first so that flattening them (the im2col matrix) copies whole rows at a time.
     """
     (k_h, k_w), (d_h, d_w) = kernel_size, dilation
     if padding != (0, 0):
         X = F.pad(X, (padding[1], padding[1], padding[0], padding[0]), value=pad_value)
-    X = X.unfold(-2, d_h * (k_h - 1) + 1, stride[0])  # (..., out_h, W_pad, span_h)
-    X = X.unfold(-2, d_w * (k_w - 1) + 1, stride[1])  # (..., out_h, out_w, span_h, span_w)
+    X = X.unfold(-2, dilated_kernel_size(k_h, d_h), stride[0])  # (..., out_h, W_pad, span_h)
+    X = X.unfold(-2, dilated_kernel_size(k_w, d_w), stride[1])  # (..., out_h, out_w, span_h, span_w)
     X = X[..., ::d_h, ::d_w]  # (..., out_h, out_w, k_h, k_w)
     return X.movedim((-2, -1), (-4, -3))  # (..., k_h, k_w, out_h, out_w)
 
@@ -373,11 +367,7 @@ def corr2d_vectorized(
 
 
 def pool2d_vectorized(
-    X: torch.Tensor,
-    pool_size: IntOrPair,
-    mode: str = "max",
-    padding: IntOrPair = 0,
-    stride: IntOrPair = 1,
+    X: torch.Tensor, pool_size: IntOrPair, mode: str = "max", padding: IntOrPair = 0, stride: IntOrPair = 1
 ) -> torch.Tensor:
     """:func:`pool2d` without Python loops: max/mean over a strided view of all windows.
 

@@ -1,4 +1,4 @@
-"""Drawing for the notebooks and the explorers (matplotlib only, no maths).
+"""Drawing for the notebooks and the explorers (matplotlib; the window arithmetic comes from ``course_utils.shapes``).
 
 Every function builds and returns a ``matplotlib.figure.Figure`` made without
 pyplot: nothing is registered in pyplot's global list, so an explorer that
@@ -21,6 +21,8 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+
+from course_utils.shapes import dilated_kernel_size, window_taps
 
 __all__ = [
     "Box",
@@ -110,6 +112,22 @@ def _message_axes(ax: Axes, message: str) -> None:
     ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, color="#b00020", fontsize=10, transform=ax.transAxes)
 
 
+def _image_grid(n: int, ncols: int, scale: float, extra_height: float) -> tuple[Figure, list[Axes]]:
+    """A figure with ``n`` image panels, ``ncols`` to a row, without ticks; spare panels hidden."""
+    if n < 1:
+        raise ValueError("nothing to draw: give at least one image (or one channel)")
+    ncols = min(n, ncols)
+    nrows = -(-n // ncols)
+    fig = Figure(figsize=(scale * ncols, scale * nrows + extra_height), layout="constrained")
+    axes = list(fig.subplots(nrows, ncols, squeeze=False).flat)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in axes[n:]:
+        ax.axis("off")
+    return fig, axes[:n]
+
+
 def plot_images(
     images: Sequence[torch.Tensor | np.ndarray],
     titles: Sequence[str] | None = None,
@@ -122,16 +140,8 @@ def plot_images(
     n = len(images)
     if n == 0:
         raise ValueError("images is empty: give at least one image")
-    ncols = min(n, ncols or n)
-    nrows = -(-n // ncols)
-    fig = Figure(figsize=(scale * ncols, scale * nrows + 0.3), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    for index, ax in enumerate(axes.flat):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if index >= n:
-            ax.axis("off")
-            continue
+    fig, axes = _image_grid(n, ncols or n, scale, extra_height=0.3)
+    for index, ax in enumerate(axes):
         image = _to_numpy(images[index])
         if cmap is None and image.min() < 0:
             bound = max(abs(image.min()), abs(image.max()), 1e-12)
@@ -160,7 +170,7 @@ def plot_padding_stride(
     ax_in, ax_out = fig.subplots(1, 2, width_ratios=[max(padded, 1), max(output_size or padded, 1) * 0.9 + 2])
     colors = np.tile(_rgba(PADDING), (padded, padded, 1))
     colors[padding : padding + input_size, padding : padding + input_size] = _rgba(INPUT)
-    extent = dilation * (kernel_size - 1) + 1
+    extent = dilated_kernel_size(kernel_size, dilation)
     if output_size is None:
         _grid_axes(ax_in, max(padded, extent), max(padded, extent), f"padded input {padded}×{padded}")
         _draw_cells(ax_in, padded, padded, colors)
@@ -168,10 +178,10 @@ def plot_padding_stride(
         _message_axes(ax_out, message or "no window fits")
         return fig
     row, col = cell
-    top, left = row * stride, col * stride
-    for a in range(kernel_size):
-        for b in range(kernel_size):
-            colors[top + a * dilation, left + b * dilation] = _rgba(HIGHLIGHT)
+    top, left = row * stride, col * stride  # the window's first tap, in padded coordinates
+    for r in window_taps(row, kernel_size, padding, stride, dilation):
+        for c in window_taps(col, kernel_size, padding, stride, dilation):
+            colors[r + padding, c + padding] = _rgba(HIGHLIGHT)
     _grid_axes(ax_in, padded, padded, f"padded input {padded}×{padded} (grey: padding)")
     _draw_cells(ax_in, padded, padded, colors)
     starts = np.arange(output_size) * stride + 0.5
@@ -280,19 +290,10 @@ def plot_feature_maps(maps: torch.Tensor | np.ndarray, title: str = "", ncols: i
     maps = _to_numpy(maps)
     if maps.ndim != 3:
         raise ValueError(f"maps must have shape (channels, height, width), got {maps.shape}")
-    channels = maps.shape[0]
-    ncols = min(ncols, channels)
-    nrows = -(-channels // ncols)
-    fig = Figure(figsize=(scale * ncols, scale * nrows + 0.4), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    for index, ax in enumerate(axes.flat):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if index < channels:
-            ax.imshow(maps[index], cmap="viridis", interpolation="nearest")
-            ax.set_title(f"ch {index}", fontsize=8)
-        else:
-            ax.axis("off")
+    fig, axes = _image_grid(maps.shape[0], ncols, scale, extra_height=0.4)
+    for index, ax in enumerate(axes):
+        ax.imshow(maps[index], cmap="viridis", interpolation="nearest")
+        ax.set_title(f"ch {index}", fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
     return fig

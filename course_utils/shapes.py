@@ -1,7 +1,8 @@
-"""Shape arithmetic of convolution and pooling, and receptive fields (D2L 7.2.6, 7.3, 7.5).
+"""Shape arithmetic of convolution and pooling, and receptive fields of a stack of layers (D2L 7.2.6, 7.3, 7.5).
 
-Everything here is pure arithmetic on integers: no tensor is created, so the functions
-are cheap enough for widgets and for checking a model before it runs.
+Everything here is pure arithmetic on integers (no torch import): no tensor is created,
+so the functions are cheap enough for widgets and for checking a model before it runs.
+Tracing an ``nn.Module`` for its receptive fields lives in :mod:`course_utils.fields`.
 
 Output size of a convolution or pooling layer along one dimension (D2L 7.3, and the
 ``Shape`` section of ``torch.nn.Conv2d``)::
@@ -9,7 +10,8 @@ Output size of a convolution or pooling layer along one dimension (D2L 7.3, and 
     out = floor((n + 2p - d(k - 1) - 1) / s) + 1
 
 with input size ``n``, kernel size ``k``, padding ``p`` on each side, stride ``s`` and
-dilation ``d``; ``d(k - 1) + 1`` is the size the dilated kernel spans.
+dilation ``d``; :func:`dilated_kernel_size` ``d(k - 1) + 1`` is the size the dilated
+kernel spans, and :func:`window_taps` lists the input pixels one output pixel reads.
 
 Receptive field of a stack of layers (D2L 7.2.6), along one dimension, starting from
 the input with ``r = 1``, ``j = 1``, ``start = 0``::
@@ -25,24 +27,22 @@ bad values raise ``TypeError``/``ValueError`` naming the value and a remedy.
 
 from __future__ import annotations
 
-import numbers
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Literal, Union
 
-import torch
-import torch.nn.functional as F
-from torch import fx, nn
+from course_utils.validate import is_int, nonnegative_int, positive_int
 
 __all__ = [
     "to_2tuple",
+    "dilated_kernel_size",
+    "window_taps",
     "conv_output_shape",
     "pool_output_shape",
+    "conv_formula_text",
+    "pool_formula_text",
     "LayerSpec",
     "ReceptiveField",
-    "receptive_fields",
-    "overall_receptive_field",
 ]
 
 IntOrPair = Union[int, tuple[int, int]]
@@ -59,13 +59,8 @@ _REMEDIES = {
 
 
 # ---------------------------------------------------------------------------
-# Validation of int-or-pair arguments (shared with course_utils.ops)
+# Validation of int-or-pair arguments (shared with course_utils.ops and course_utils.fields)
 # ---------------------------------------------------------------------------
-
-
-def _is_int(value: object) -> bool:
-    """True for Python and NumPy integers; False for bool (``True`` is not a size)."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def to_2tuple(value: IntOrPair | Sequence[int], name: str = "value") -> tuple[int, int]:
@@ -75,12 +70,12 @@ def to_2tuple(value: IntOrPair | Sequence[int], name: str = "value") -> tuple[in
     (3, 3)
     >>> to_2tuple([5, 3], "kernel_size")
     (5, 3)
-    >>> to_2tuple(True, "stride")
+    >>> to_2tuple(True, "stride")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     TypeError: stride must be an int or a pair of ints (height, width), got True (bool): ...
     """
-    if _is_int(value):
+    if is_int(value):
         return (int(value), int(value))  # type: ignore[arg-type]
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
@@ -88,7 +83,7 @@ def to_2tuple(value: IntOrPair | Sequence[int], name: str = "value") -> tuple[in
                 f"{name} must be an int or a pair (height, width), got {value!r} with "
                 f"{len(value)} values: give two values, e.g. {name}=(3, 3)"
             )
-        if all(_is_int(v) for v in value):
+        if all(is_int(v) for v in value):
             return (int(value[0]), int(value[1]))
     raise TypeError(
         f"{name} must be an int or a pair of ints (height, width), got {value!r} "
@@ -110,6 +105,40 @@ def _hw(pair: tuple[int, int] | tuple[float, float]) -> str:
     return f"{pair[0]}x{pair[1]}"
 
 
+# ---------------------------------------------------------------------------
+# One axis: the dilated kernel and the pixels a window reads
+# ---------------------------------------------------------------------------
+
+
+def dilated_kernel_size(kernel_size: int, dilation: int = 1) -> int:
+    """Input pixels a kernel of ``kernel_size`` taps spans along one axis: ``d(k - 1) + 1``.
+
+    >>> dilated_kernel_size(3), dilated_kernel_size(3, dilation=2)
+    (3, 5)
+    """
+    k = positive_int(kernel_size, "kernel_size", example=3)
+    d = positive_int(dilation, "dilation", example=1)
+    return d * (k - 1) + 1
+
+
+def window_taps(index: int, kernel_size: int, padding: int = 0, stride: int = 1, dilation: int = 1) -> tuple[int, ...]:
+    """Input coordinates that output pixel ``index`` reads along one axis: ``i·s − p + a·d`` for each tap ``a``.
+
+    A coordinate below 0 or at least the input size lies in the padding.
+
+    >>> window_taps(0, kernel_size=3, padding=1, stride=2)
+    (-1, 0, 1)
+    >>> window_taps(2, kernel_size=3, stride=2, dilation=2)
+    (4, 6, 8)
+    """
+    i = nonnegative_int(index, "index", example=0)
+    k = positive_int(kernel_size, "kernel_size", example=3)
+    p = nonnegative_int(padding, "padding", example=0)
+    s = positive_int(stride, "stride", example=1)
+    d = positive_int(dilation, "dilation", example=1)
+    return tuple(i * s - p + a * d for a in range(k))
+
+
 def _check_kernel_fits(
     size: tuple[int, int],
     kernel_size: tuple[int, int],
@@ -118,7 +147,7 @@ def _check_kernel_fits(
 ) -> None:
     """Raise ``ValueError`` when the (dilated) kernel does not fit in the padded input."""
     padded = (size[0] + 2 * padding[0], size[1] + 2 * padding[1])
-    span = (dilation[0] * (kernel_size[0] - 1) + 1, dilation[1] * (kernel_size[1] - 1) + 1)
+    span = (dilated_kernel_size(kernel_size[0], dilation[0]), dilated_kernel_size(kernel_size[1], dilation[1]))
     if span[0] <= padded[0] and span[1] <= padded[1]:
         return
     kernel = f"kernel {_hw(kernel_size)}"
@@ -166,7 +195,7 @@ def conv_output_shape(
     s = _pair(stride, "stride", 1)
     d = _pair(dilation, "dilation", 1)
     _check_kernel_fits(n, k, p, d)
-    out_h, out_w = ((n[i] + 2 * p[i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in (0, 1))
+    out_h, out_w = ((n[i] + 2 * p[i] - dilated_kernel_size(k[i], d[i])) // s[i] + 1 for i in (0, 1))
     return (out_h, out_w)
 
 
@@ -209,8 +238,7 @@ def pool_output_shape(
         )
     out = []
     for i in (0, 1):
-        span = d[i] * (k[i] - 1) + 1
-        numerator = n[i] + 2 * p[i] - span + (s[i] - 1 if ceil_mode else 0)
+        numerator = n[i] + 2 * p[i] - dilated_kernel_size(k[i], d[i]) + (s[i] - 1 if ceil_mode else 0)
         length = numerator // s[i] + 1  # floor division, like PyTorch's div_rtn
         if ceil_mode and (length - 1) * s[i] >= n[i] + p[i]:
             length -= 1  # the last window would start inside the right/bottom padding
@@ -224,7 +252,60 @@ def pool_output_shape(
 
 
 # ---------------------------------------------------------------------------
-# Receptive fields
+# The formulas written with the numbers in them (checks and widgets show them)
+# ---------------------------------------------------------------------------
+
+
+def conv_formula_text(
+    size: int, kernel_size: int, padding: int = 0, stride: int = 1, dilation: int = 1, name: str = "out_h"
+) -> str:
+    """One output side of a convolution, the formula written with the numbers in it.
+
+    ``⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1``; the result comes from
+    :func:`conv_output_shape`. When no window fits, the text says so.
+
+    >>> conv_formula_text(8, kernel_size=3, padding=1, stride=2)
+    'out_h = ⌊(8 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4'
+    >>> conv_formula_text(3, kernel_size=5)
+    'out_h = ⌊(3 + 2·0 − 1·(5 − 1) − 1) / 1⌋ + 1: (3 + 2·0 − 1·(5 − 1) − 1) = -2 < 0, no window fits'
+    """
+    size = positive_int(size, "size", example=8)
+    padding = nonnegative_int(padding, "padding", example=1)
+    stride = positive_int(stride, "stride", example=1)
+    numerator = size + 2 * padding - dilated_kernel_size(kernel_size, dilation)
+    inside = f"{size} + 2·{padding} − {dilation}·({kernel_size} − 1) − 1"
+    formula = f"⌊({inside}) / {stride}⌋ + 1"
+    if numerator < 0:
+        return f"{name} = {formula}: ({inside}) = {numerator} < 0, no window fits"
+    out = conv_output_shape(size, kernel_size, padding=padding, stride=stride, dilation=dilation)[0]
+    return f"{name} = {formula} = {out}"
+
+
+def pool_formula_text(
+    size: int, kernel_size: int, padding: int = 0, stride: int | None = None, name: str = "out_h"
+) -> str:
+    """One output side of a pooling layer (``stride`` defaults to the window, as in PyTorch).
+
+    >>> pool_formula_text(4, kernel_size=3, padding=1, stride=2)
+    'out_h = ⌊(4 + 2·1 − 3) / 2⌋ + 1 = 2'
+    >>> pool_formula_text(28, kernel_size=2, stride=2, name="out_w")
+    'out_w = ⌊(28 + 2·0 − 2) / 2⌋ + 1 = 14'
+    """
+    size = positive_int(size, "size", example=28)
+    kernel_size = positive_int(kernel_size, "kernel_size", example=2)
+    padding = nonnegative_int(padding, "padding", example=0)
+    stride = kernel_size if stride is None else positive_int(stride, "stride", example=2)
+    inside = f"{size} + 2·{padding} − {kernel_size}"
+    formula = f"⌊({inside}) / {stride}⌋ + 1"
+    numerator = size + 2 * padding - kernel_size
+    if numerator < 0:
+        return f"{name} = {formula}: ({inside}) = {numerator} < 0, no window fits"
+    out = pool_output_shape(size, kernel_size, padding=padding, stride=stride)[0]
+    return f"{name} = {formula} = {out}"
+
+
+# ---------------------------------------------------------------------------
+# Receptive fields of a stack of layers
 # ---------------------------------------------------------------------------
 
 
@@ -279,9 +360,7 @@ class ReceptiveField:
 
         With ``input_size`` the rectangle is clipped to the image; padding lies outside.
 
-        >>> rf = receptive_fields([LayerSpec("conv", 3, padding=1), LayerSpec("pool", 2, stride=2)])[-1]
-        >>> rf.size, rf.jump, rf.start
-        ((4, 4), (2, 2), (0.5, 0.5))
+        >>> rf = ReceptiveField("pool1", "pool", size=(4, 4), jump=(2, 2), start=(0.5, 0.5))  # 3x3 conv, 2x2 pool
         >>> rf.input_region(0, 0), rf.input_region(0, 0, input_size=8)
         (((-1, 2), (-1, 2)), ((0, 2), (0, 2)))
         """
@@ -310,7 +389,7 @@ class _Field:
         """Apply the recurrences of the module docstring for one layer."""
         size, jump, start = [], [], []
         for a in (0, 1):
-            k_eff = spec.dilation[a] * (spec.kernel_size[a] - 1) + 1  # type: ignore[index]
+            k_eff = dilated_kernel_size(spec.kernel_size[a], spec.dilation[a])  # type: ignore[index]
             size.append(self.size[a] + (k_eff - 1) * self.jump[a])
             jump.append(self.jump[a] * spec.stride[a])  # type: ignore[index]
             start.append(self.start[a] + ((k_eff - 1) / 2 - spec.padding[a]) * self.jump[a])  # type: ignore[index]
@@ -340,230 +419,8 @@ class _Field:
         return ReceptiveField(name, kind, self.size, self.jump, self.start)
 
 
-# Modules that are one layer for the receptive field (never traced into).
-_CONV_MODULES = (nn.Conv2d,)  # includes nn.LazyConv2d
-_POOL_MODULES = (nn.MaxPool2d, nn.AvgPool2d, nn.LPPool2d)
-# Modules after which the output is no longer a map of the input image.
-_END_MODULES = (nn.Linear, nn.LazyLinear, nn.Flatten, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)
-# Modules whose geometry is not a sliding window: refused rather than guessed.
-_UNSUPPORTED_MODULES = (
-    nn.ConvTranspose2d,
-    nn.Upsample,
-    nn.FractionalMaxPool2d,
-    nn.Conv1d,
-    nn.Conv3d,
-    nn.MaxPool1d,
-    nn.MaxPool3d,
-    nn.AvgPool1d,
-    nn.AvgPool3d,
-    nn.PixelShuffle,
-    nn.PixelUnshuffle,
-)
-_SPATIAL_MODULES = _CONV_MODULES + _POOL_MODULES + _UNSUPPORTED_MODULES
-_END_FUNCTIONS = {
-    torch.flatten,
-    F.adaptive_avg_pool2d,
-    F.adaptive_max_pool2d,
-    F.linear,
-    torch.mean,
-    torch.sum,
-    torch.amax,
-}
-_END_METHODS = {"flatten", "view", "reshape", "mean", "sum", "amax", "max", "squeeze"}
-_UNSUPPORTED_FUNCTIONS = {F.interpolate, F.conv_transpose2d, F.pixel_shuffle, F.pixel_unshuffle, F.unfold, F.fold}
-_PAD_MODULES = (nn.ZeroPad2d, nn.ConstantPad2d, nn.ReflectionPad2d, nn.ReplicationPad2d, nn.CircularPad2d)
-
-
-def _explicit_padding(node: fx.Node, modules: dict[str, nn.Module]) -> tuple[int, int] | None:
-    """(top, left) of an ``F.pad`` call or a padding module; None for other nodes."""
-    if node.op == "call_module" and isinstance(modules[str(node.target)], _PAD_MODULES):
-        pad = modules[str(node.target)].padding  # (left, right, top, bottom)
-    elif node.op == "call_function" and node.target is F.pad:
-        pad = node.args[1] if len(node.args) > 1 else node.kwargs["pad"]
-    else:
-        return None
-    if not isinstance(pad, (tuple, list)) or not all(_is_int(v) for v in pad):
-        raise ValueError(f"cannot read the padding of {node.name!r}: pass a list of LayerSpec instead")
-    return (int(pad[2]) if len(pad) >= 4 else 0, int(pad[0]))
-
-
-def _spec_from_module(module: nn.Module, name: str) -> LayerSpec:
-    """Geometry of a conv or pool module (works before a Lazy layer is materialised)."""
-    if isinstance(module, nn.Conv2d):
-        kernel = to_2tuple(module.kernel_size, "kernel_size")
-        dilation = to_2tuple(module.dilation, "dilation")
-        if module.padding == "valid":
-            padding: tuple[int, int] = (0, 0)
-        elif module.padding == "same":  # PyTorch puts the smaller half before the image
-            padding = ((dilation[0] * (kernel[0] - 1)) // 2, (dilation[1] * (kernel[1] - 1)) // 2)
-        else:
-            padding = to_2tuple(module.padding, "padding")  # type: ignore[arg-type]
-        return LayerSpec("conv", kernel, module.stride, padding, dilation, name)  # type: ignore[arg-type]
-    if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):
-        stride = module.stride if module.stride is not None else module.kernel_size
-        dilation = getattr(module, "dilation", 1)
-        return LayerSpec("pool", module.kernel_size, stride, module.padding, dilation, name)  # type: ignore[arg-type]
-    if isinstance(module, nn.LPPool2d):
-        stride = module.stride if module.stride is not None else module.kernel_size
-        return LayerSpec("pool", module.kernel_size, stride, 0, 1, name)  # type: ignore[arg-type]
-    raise ValueError(
-        f"receptive_fields does not support {type(module).__name__} ({name!r}): its output "
-        "is not a sliding window over its input; pass a list of LayerSpec instead"
-    )
-
-
-def _max_pool_args(
-    input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1, *_: Any, **__: Any
-) -> tuple[Any, Any, Any, Any]:
-    return kernel_size, stride, padding, dilation
-
-
-def _avg_pool_args(
-    input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, *_: Any, **__: Any
-) -> tuple[Any, Any, Any, Any]:
-    return kernel_size, stride, padding, 1
-
-
-def _conv_args(
-    input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, *_: Any, **__: Any
-) -> tuple[Any, Any, Any, Any]:
-    return weight, stride, padding, dilation
-
-
-def _spec_from_function(node: fx.Node, root: nn.Module) -> LayerSpec | None:
-    """Geometry of ``F.conv2d`` / ``F.max_pool2d`` / ``F.avg_pool2d`` calls; None for others."""
-    parsers: dict[Callable[..., Any], tuple[LayerKind, Callable[..., tuple[Any, Any, Any, Any]]]] = {
-        F.max_pool2d: ("pool", _max_pool_args),
-        torch.max_pool2d: ("pool", _max_pool_args),
-        F.avg_pool2d: ("pool", _avg_pool_args),
-        F.conv2d: ("conv", _conv_args),
-    }
-    if node.target not in parsers:
-        return None
-    kind, parse = parsers[node.target]  # type: ignore[index]
-    kernel, stride, padding, dilation = parse(*node.args, **node.kwargs)
-    if kind == "conv":
-        if not (isinstance(kernel, fx.Node) and kernel.op == "get_attr"):
-            raise ValueError(
-                f"cannot read the kernel size of {node.name!r}: F.conv2d's weight must be a "
-                "parameter of the model; pass a list of LayerSpec instead"
-            )
-        weight = operator.attrgetter(str(kernel.target))(root)
-        kernel = tuple(weight.shape[-2:])
-        if padding in ("same", "valid"):
-            dil = to_2tuple(dilation, "dilation")
-            padding = (0, 0) if padding == "valid" else tuple((dil[a] * (kernel[a] - 1)) // 2 for a in (0, 1))
-    if kind == "pool" and (stride is None or stride == []):
-        stride = kernel
-    if any(isinstance(v, fx.Node) for v in (kernel, stride, padding, dilation)):
-        raise ValueError(f"the sizes of {node.name!r} depend on the input: pass a list of LayerSpec instead")
-    return LayerSpec(kind, kernel, stride, padding, dilation, node.name)
-
-
-def _has_spatial_layer(module: nn.Module) -> bool:
-    return any(isinstance(m, _SPATIAL_MODULES) for m in module.modules())
-
-
-def _ends_spatial(module: nn.Module) -> bool:
-    return any(isinstance(m, _END_MODULES) for m in module.modules())
-
-
-class _ReceptiveFieldTracer(fx.Tracer):
-    """Traces into every module that contains a conv/pool layer and no further.
-
-    Conv/pool layers are leaves (their attributes give the geometry, also for Lazy
-    layers before materialisation), and so is any module without a conv/pool layer
-    inside, such as a hand-written BatchNorm whose forward has data-dependent Python.
-    """
-
-    def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
-        return isinstance(m, _SPATIAL_MODULES) or not _has_spatial_layer(m)
-
-
-def _trace(model: nn.Module) -> tuple[fx.Graph, dict[str, nn.Module]]:
-    try:
-        graph = _ReceptiveFieldTracer().trace(model)
-    except Exception as error:  # fx raises many kinds (TraceError, TypeError, ...)
-        raise ValueError(
-            f"receptive_fields could not trace {type(model).__name__} with torch.fx "
-            f"({type(error).__name__}: {error}); pass a list of LayerSpec instead"
-        ) from error
-    return graph, dict(model.named_modules())
-
-
-def _larger(a: _Field | None, b: _Field | None) -> _Field | None:
-    """The larger of two fields (by area); None counts as no field."""
-    if a is None or b is None:
-        return a if b is None else b
-    return a if a.size[0] * a.size[1] >= b.size[0] * b.size[1] else b
-
-
-def _walk_module(model: nn.Module) -> tuple[list[ReceptiveField], _Field | None]:
-    """Follow the fx graph of ``model``; return the per-layer fields and the overall one.
-
-    The overall field is that of the output, or, where paths end in flatten/linear/
-    adaptive pooling, the largest field that reached such an end.
-    """
-    if isinstance(model, _SPATIAL_MODULES):  # a single layer: nothing to trace
-        only = _Field().after(_spec_from_module(model, ""))
-        return [only.named("", "conv" if isinstance(model, nn.Conv2d) else "pool")], only
-    graph, modules = _trace(model)
-    fields: dict[fx.Node, _Field | None] = {}
-    results: list[ReceptiveField] = []
-    ended: _Field | None = None  # largest field where the spatial part of a path ended
-    seen_input = False
-
-    def merged(node: fx.Node) -> _Field | None:
-        inputs = [fields[n] for n in node.all_input_nodes if fields.get(n) is not None]
-        result: _Field | None = None
-        for f in inputs:
-            result = f if result is None else result.union(f, node.name)  # type: ignore[arg-type]
-        return result
-
-    for node in graph.nodes:
-        spec: LayerSpec | None = None
-        ends = False
-        if node.op == "placeholder":
-            fields[node] = None if seen_input else _Field()  # the first input is the image
-            seen_input = True
-            continue
-        if node.op == "call_function" and node.target in _UNSUPPORTED_FUNCTIONS:
-            raise ValueError(
-                f"receptive_fields does not support {node.target.__name__} ({node.name!r}): its output "
-                "is not a sliding window over its input; pass a list of LayerSpec instead"
-            )
-        pad = _explicit_padding(node, modules)
-        if pad is not None:
-            current = merged(node)
-            fields[node] = None if current is None else current.padded(*pad)
-            continue
-        if node.op == "call_module":
-            module = modules[str(node.target)]
-            if isinstance(module, _SPATIAL_MODULES):
-                spec = _spec_from_module(module, str(node.target))
-            ends = _ends_spatial(module)
-        elif node.op == "call_function":
-            spec = _spec_from_function(node, model)
-            ends = node.target in _END_FUNCTIONS
-        elif node.op == "call_method":
-            ends = node.target in _END_METHODS
-        elif node.op == "output":
-            ended = _larger(merged(node), ended)
-            break
-        current = merged(node)
-        if spec is not None:
-            # After flatten/linear the field restarts at the tensor fed to this layer.
-            fields[node] = (current or _Field()).after(spec)
-            results.append(fields[node].named(spec.name, spec.kind))  # type: ignore[union-attr]
-        elif ends:
-            ended = _larger(current, ended)
-            fields[node] = None
-        else:  # element-wise op, add, cat, relu, batch norm, getitem, ...: merge the inputs
-            fields[node] = current
-    return results, ended
-
-
 def _walk_specs(layers: Sequence[LayerSpec]) -> list[ReceptiveField]:
+    """The field after each layer of a plain stack (``course_utils.fields.receptive_fields`` of a list)."""
     current = _Field()
     results = []
     for index, spec in enumerate(layers):
@@ -575,46 +432,3 @@ def _walk_specs(layers: Sequence[LayerSpec]) -> list[ReceptiveField]:
         current = current.after(spec)
         results.append(current.named(spec.name or f"{index}", spec.kind))
     return results
-
-
-def receptive_fields(layers: Sequence[LayerSpec] | nn.Module) -> list[ReceptiveField]:
-    """Receptive field of the output of every conv/pool layer, in execution order (D2L 7.2.6).
-
-    ``layers`` is a list of :class:`LayerSpec` (a plain stack) or an ``nn.Module``.
-    A module is traced with ``torch.fx``: where paths meet (residual ``add``,
-    Inception's ``torch.cat``, element-wise ops) the field is the largest over the
-    paths; flatten, view/reshape, linear, adaptive pooling and reductions (mean, sum,
-    amax) end the spatial part, and a conv/pool after them starts afresh from its own
-    input. Explicit padding (``F.pad``, ``nn.ZeroPad2d``) shifts ``start``. Only the
-    geometry counts (also for Lazy layers before their first forward): ``groups`` and
-    ``padding_mode`` do not change the field. Layers that are not sliding windows
-    (transposed convs, upsampling) raise ``ValueError``.
-
-    >>> from torch import nn
-    >>> net = nn.Sequential(nn.LazyConv2d(6, kernel_size=5, padding=2), nn.Sigmoid(),
-    ...                     nn.AvgPool2d(kernel_size=2, stride=2))
-    >>> [(rf.name, rf.size, rf.jump, rf.start) for rf in receptive_fields(net)]
-    [('0', (5, 5), (1, 1), (0.0, 0.0)), ('2', (6, 6), (2, 2), (0.5, 0.5))]
-    """
-    if isinstance(layers, nn.Module):
-        return _walk_module(layers)[0]
-    if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
-        raise TypeError(
-            f"layers must be a list of LayerSpec or an nn.Module, got {type(layers).__name__}"
-        )
-    return _walk_specs(layers)
-
-
-def overall_receptive_field(layers: Sequence[LayerSpec] | nn.Module) -> ReceptiveField:
-    """Receptive field of the whole stack or model: of its output, or of the last map
-    before flatten/linear/adaptive pooling (largest over the paths), named ``"output"``.
-
-    >>> overall_receptive_field([LayerSpec("conv", 3), LayerSpec("conv", 3)]).size
-    (5, 5)
-    """
-    if isinstance(layers, nn.Module):
-        final = _walk_module(layers)[1]
-    else:
-        per_layer = _walk_specs(layers)
-        final = _Field(per_layer[-1].size, per_layer[-1].jump, per_layer[-1].start) if per_layer else None
-    return (final or _Field()).named("output", "output")  # no conv/pool: one pixel

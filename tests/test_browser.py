@@ -41,8 +41,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_utils.checks import conv_formula_text, pool_formula_text
 from course_utils.models import LeNet
+from course_utils.shapes import conv_formula_text, pool_formula_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -30,10 +30,8 @@ from course_utils.checks import (
     check_pool2d,
     check_pool_output_shape,
     check_receptive_field,
-    conv_formula_text,
-    pool_formula_text,
 )
-from course_utils.shapes import LayerSpec
+from course_utils.shapes import LayerSpec, conv_formula_text, pool_formula_text
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = "✏️ Replace the ... with your answer"
@@ -360,3 +358,81 @@ NOTEBOOKS_8 = sorted((ROOT / "notebooks").glob("08-*.ipynb"))
 @pytest.mark.parametrize("path", NOTEBOOKS_8, ids=[p.name for p in NOTEBOOKS_8])
 def test_chapter8_notebook_frame(path):
     test_notebook_opens_with_the_badge_and_saves_no_widget_state(path)
+
+
+# ----------------------------------------------------------------------------- faults fixed
+def test_every_check_answers_a_placeholder_before_looking_at_its_arguments(capsys):
+    """One guard serves every check: called with only ``...`` (no other argument), each prints the reminder."""
+    for name in checks.__all__:
+        for placeholder in (..., None):
+            getattr(checks, name)(placeholder)
+            assert _out(capsys) == PLACEHOLDER + ", then run the cell again.\n", name
+
+
+def test_receptive_field_of_a_residual_block_is_its_output_field(capsys):
+    """The 1x1 shortcut conv3 runs last (field 1x1), but the block's output sees 7x7 pixels."""
+    from course_utils.fields import overall_receptive_field
+
+    block = Residual(6, use_1x1conv=True, strides=2)
+    assert overall_receptive_field(block).size == (7, 7)
+    check_receptive_field((7, 7), block)
+    out = _out(capsys)
+    assert out.startswith("✅ Correct: (7, 7).")
+    assert out.rstrip().splitlines()[-1].strip() == (
+        "at the output (where paths meet, the largest of their fields): field 7×7, jump 2×2")
+    assert "after conv2 (conv): field 7×7, jump 2×2" in out and "after conv3 (conv): field 1×1, jump 2×2" in out
+    check_receptive_field((1, 1), block)
+    assert _out(capsys).startswith("❌ Not quite: you answered (1, 1), expected (7, 7).")
+
+
+def test_receptive_field_of_googlenet_is_715(capsys):
+    from course_utils.fields import overall_receptive_field
+
+    model = GoogleNet()
+    assert overall_receptive_field(model).size == (715, 715)
+    check_receptive_field(715, model)
+    out = _out(capsys)
+    assert out.startswith("✅ Correct: (715, 715).") and "field 715×715, jump 32×32" in out.splitlines()[-1]
+    check_receptive_field(651, model)
+    assert _out(capsys).startswith("❌ Not quite: you answered 651, expected (715, 715).")
+
+
+def test_receptive_field_of_a_list_is_its_last_layer_and_needs_no_output_line(capsys):
+    from course_utils.fields import overall_receptive_field, receptive_fields
+
+    layers = [LayerSpec("conv", 5, padding=2), LayerSpec("pool", 2, stride=2), LayerSpec("conv", 5)]
+    assert receptive_fields(layers)[-1].size == overall_receptive_field(layers).size == (14, 14)
+    check_receptive_field((14, 14), layers)
+    out = _out(capsys)
+    assert out.startswith("✅ Correct: (14, 14).") and "at the output" not in out
+    assert out.rstrip().splitlines()[-1].strip() == "after 2 (conv): field 14×14, jump 2×2"
+    with pytest.raises(ValueError, match="no convolution or pooling layer"):
+        check_receptive_field(1, [])
+
+
+def test_checks_take_numpy_integers_and_refuse_bad_arguments_clearly(capsys):
+    import numpy as np
+
+    check_conv_param_count(np.int64(156), np.int64(1), np.int32(6), np.int64(5))
+    assert _out(capsys).startswith("✅ Correct: 156.")
+    check_output_shape((np.int64(4), np.int64(4)), 8, 3, padding=1, stride=2)
+    assert _out(capsys).startswith("✅")
+    bad = [
+        (lambda: check_conv_param_count(156, True, 6, 5), TypeError, r"in_channels must be a whole number, got True"),
+        (lambda: check_conv_param_count(156, 1, 6, 5, bias=1), TypeError, r"bias must be True or False, got 1"),
+        (lambda: check_conv_param_count(156, 1, 6, 0), ValueError, r"kernel_size must be >= 1, got 0"),
+        (lambda: check_fc_param_count(10, 2.0, 5), TypeError, r"in_features must be a whole number, got 2\.0"),
+        (lambda: check_conv_cost(1, (3, 32), 16, 3), ValueError, r"input_shape must be \(c_i, h, w\), got \(3, 32\)"),
+        (lambda: check_conv_cost(1, (3, 0, 32), 16, 3), ValueError, r"input_shape\[1\] must be >= 1, got 0"),
+        (lambda: check_corr2d(1, [[1.0, 2.0]], torch.ones(1, 1)), TypeError, r"X must be a torch.Tensor, got list"),
+        (lambda: check_corr2d(1, torch.ones(3, 3), torch.ones(5, 5)), ValueError, r"kernel 5x5 is larger than the input"),
+        (lambda: check_corr2d(1, torch.ones(1, 3, 3), torch.ones(2, 2)), ValueError, r"X must have shape \(height, width\)"),
+        (lambda: check_pool2d(1, torch.ones(4, 4), 2, padding=2), ValueError, r"more than half the pooling window"),
+        (lambda: check_pool2d(1, torch.ones(4, 4), 2, mode="min"), ValueError, r"mode must be one of 'max', 'avg'"),
+        (lambda: check_close(1, [1.0]), TypeError, r"expected must be a torch.Tensor, got list"),
+        (lambda: check_min_input_size(1, LeNet, max_size=0), ValueError, r"max_size must be >= 1, got 0"),
+        (lambda: check_param_count(1), ValueError, r"give either a model or in_channels"),
+    ]
+    for call, error, match in bad:
+        with pytest.raises(error, match=match):
+            call()

@@ -338,3 +338,31 @@ def test_bad_input(call, error, match):
         call()
     # raised at the public entry point, by our checks, not from deep inside torch
     assert info.traceback[-1].path.name in ("ops.py", "shapes.py")
+
+
+def test_sizes_accept_numpy_integers_and_refuse_bools():
+    """One meaning of "an integer" (course_utils.validate): NumPy ints work, bool and NumPy bool do not."""
+    X = torch.arange(36.0).reshape(6, 6)
+    expected = pool2d(X, 3, padding=1, stride=2)
+    for pool in (pool2d, pool2d_vectorized):
+        assert_close(pool(X, np.int64(3), padding=np.int32(1), stride=(np.int64(2), 2)), expected)
+    assert Conv2D(np.int64(3)).weight.shape == (3, 3)
+    assert_close(corr2d_vectorized(X, torch.ones(2, 2), dilation=np.int16(2)), conv2d_2d(X, torch.ones(2, 2), dilation=2))
+    for bad in (True, np.bool_(True)):
+        with pytest.raises(TypeError, match=r"pool_size must be an int or a pair of ints"):
+            pool2d(X, bad)
+        with pytest.raises(TypeError, match=r"stride must be an int or a pair of ints"):
+            corr2d_vectorized(X, torch.ones(2, 2), stride=(1, bad))
+
+
+def test_the_channel_functions_share_one_argument_check():
+    """corr2d_multi_in, corr2d_multi_in_out and the 1x1 version check X and K in one place, with their own layouts."""
+    X = torch.rand(2, 3, 3)
+    with pytest.raises(TypeError, match=r"K must be a torch.Tensor, got a list"):
+        corr2d_multi_in(X, [[0.0]])
+    with pytest.raises(TypeError, match=r"X has dtype torch.int64"):
+        corr2d_multi_in_out(torch.ones(2, 3, 3, dtype=torch.int64), torch.rand(1, 2, 2, 2))
+    with pytest.raises(ValueError, match=r"K must have shape \(C_out, C_in, 1, 1\), got shape \(2, 1, 1\) \(3-D\)$"):
+        corr2d_multi_in_out_1x1(X, torch.rand(2, 1, 1))
+    with pytest.raises(ValueError, match=r"X has 2 input channels but K has 3 .*K must have shape \(C_in, k_h, k_w\)"):
+        corr2d_multi_in(X, torch.rand(3, 2, 2))

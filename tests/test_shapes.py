@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
+from course_utils.fields import overall_receptive_field, receptive_fields
 from course_utils.shapes import (
     LayerSpec,
     ReceptiveField,
+    conv_formula_text,
     conv_output_shape,
-    overall_receptive_field,
+    dilated_kernel_size,
+    pool_formula_text,
     pool_output_shape,
-    receptive_fields,
     to_2tuple,
+    window_taps,
 )
 
 FAST = settings(max_examples=60, deadline=None)
@@ -613,6 +617,10 @@ def has_holes(specs: list[LayerSpec]) -> bool:
 
 @settings(max_examples=30, deadline=None)
 @given(specs=st.lists(layer_specs, min_size=1, max_size=4), size=st.integers(6, 16))
+@example(  # the last conv's taps at output (0, 0) all fall in its padding: no input pixel reaches it
+    specs=[LayerSpec("conv", 1, stride=2), LayerSpec("conv", 2, dilation=2), LayerSpec("conv", 2, padding=1, dilation=2)],
+    size=6,
+)
 def test_random_stacks_against_gradients(specs, size):
     out = size
     for spec in specs:
@@ -629,5 +637,164 @@ def test_random_stacks_against_gradients(specs, size):
         region = rf.input_region(i, i, input_size=size)
         if rf.input_region(i, i) == region:  # not clipped: the measured set is the field
             check_support(support, region, interior=True, dense=not has_holes(specs))
-        else:  # at the border a padded tap may hide pixels of the clipped rectangle
+        elif support.any():  # at the border a padded tap may hide pixels of the clipped rectangle
             assert within(bounding_box(support), region)
+        else:  # every tap in the padding (a dilated kernel on a 1x1 map): only zeros reach this output
+            assert net(torch.ones(1, 1, size, size, dtype=torch.float64))[0, 0, i, i] == 0
+
+
+# ---------------------------------------------------------------------------
+# One axis: the dilated kernel and the taps of a window (PyTorch as the oracle)
+# ---------------------------------------------------------------------------
+
+
+def test_doctests_of_shapes_and_fields():
+    import doctest
+
+    import course_utils.fields as fields_module
+    import course_utils.shapes as shapes_module
+
+    for module in (shapes_module, fields_module):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+def test_shapes_is_pure_arithmetic_and_the_tracer_lives_in_fields():
+    import ast
+    from pathlib import Path
+
+    import course_utils.fields as fields_module
+    import course_utils.shapes as shapes_module
+
+    tree = ast.parse(Path(shapes_module.__file__).read_text(encoding="utf-8"))
+    imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert not [name for name in imported if name.split(".")[0] == "torch"], imported
+    assert not hasattr(shapes_module, "receptive_fields") and not hasattr(shapes_module, "_is_int")
+    assert fields_module.receptive_fields is receptive_fields
+    assert {"window_taps", "dilated_kernel_size", "conv_formula_text", "pool_formula_text"} <= set(shapes_module.__all__)
+
+
+@pytest.mark.parametrize(("k", "d"), [(1, 1), (3, 1), (3, 2), (2, 3), (5, 2)])
+def test_dilated_kernel_size_is_the_smallest_input_conv2d_accepts(k, d):
+    span = dilated_kernel_size(k, d)
+    assert span == d * (k - 1) + 1
+    K = torch.ones(1, 1, k, k)
+    assert F.conv2d(torch.ones(1, 1, span, span), K, dilation=d).shape[-1] == 1
+    if span > 1:
+        with pytest.raises(RuntimeError):
+            F.conv2d(torch.ones(1, 1, span - 1, span - 1), K, dilation=d)
+
+
+def test_window_taps_are_the_pixels_conv2d_reads():
+    """For every output index, the taps inside the image are the input pixels with a nonzero gradient."""
+    checked = 0
+    for n, k, p, s, d in itertools.product(range(1, 8), range(1, 4), range(3), range(1, 4), range(1, 3)):
+        X = torch.ones(1, 1, 1, n, dtype=torch.float64, requires_grad=True)
+        try:
+            Y = F.conv2d(X, torch.ones(1, 1, 1, k, dtype=torch.float64), padding=(0, p), stride=(1, s), dilation=(1, d))
+        except RuntimeError:
+            continue
+        for i in range(Y.shape[-1]):
+            (grad,) = torch.autograd.grad(Y[0, 0, 0, i], X, retain_graph=True)
+            taps = window_taps(i, k, padding=p, stride=s, dilation=d)
+            assert len(taps) == k
+            assert [t for t in taps if 0 <= t < n] == grad[0, 0, 0].nonzero().flatten().tolist(), (n, k, p, s, d, i)
+            checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: window_taps(True, 3), TypeError,
+         r"index must be a whole number, got True \(bool\)"),
+        (lambda: window_taps(0, 0), ValueError, r"kernel_size must be >= 1, got 0"),
+        (lambda: window_taps(-1, 3), ValueError, r"index must be >= 0, got -1"),
+        (lambda: dilated_kernel_size(3, 0), ValueError,
+         r"dilation must be >= 1, got 0"),
+        (lambda: dilated_kernel_size(3.0), TypeError,
+         r"kernel_size must be a whole number, got 3\.0"),
+        (lambda: conv_formula_text(8, 3, stride=0), ValueError,
+         r"stride must be >= 1, got 0"),
+        (lambda: pool_formula_text(8, True), TypeError,
+         r"kernel_size must be a whole number, got True"),
+        (lambda: to_2tuple(np.bool_(True), "stride"), TypeError, r"stride must be an int or a pair of ints"),
+    ],
+)
+def test_one_axis_helpers_refuse_bad_values(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_one_axis_helpers_accept_numpy_integers():
+    assert window_taps(np.int64(1), np.int32(3), padding=np.int64(1), stride=np.int8(2)) == (1, 2, 3)
+    assert conv_formula_text(np.int64(8), np.int64(3), padding=np.int64(1), stride=np.int64(2)).endswith("= 4")
+
+
+# ---------------------------------------------------------------------------
+# fields: branched modules, output shapes, evaluation mode
+# ---------------------------------------------------------------------------
+
+
+def test_overall_field_of_a_branched_module_is_where_the_paths_meet():
+    """The 1x1 shortcut runs last, but the output sees the 7x7 field of the two 3x3 convs (measured)."""
+    net = Residual(2, use_1x1conv=True, strides=2)
+    assert receptive_fields(net)[-1].size == (1, 1)  # conv3, the shortcut, in execution order
+    assert overall_receptive_field(net).size == (7, 7)
+    net(torch.zeros(1, 1, 15, 15))
+    positive_weights(net)
+    support = one_pixel(net, "", (15, 15), (3, 3))
+    assert bounding_box(support) == overall_receptive_field(net).input_region(3, 3) == ((3, 9), (3, 9))
+
+
+class MaxPoolCall(nn.Module):
+    """A pooling written as a call (no module to hook) between two convolutions; one conv used twice."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(1, 1, 3, padding=1)
+        self.bn = nn.BatchNorm2d(1)
+        self.head = nn.Linear(1, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.max_pool2d(self.bn(self.conv(x)), kernel_size=2)
+        x = self.conv(x)
+        return self.head(x.mean(dim=(2, 3)))
+
+
+def test_field_output_shapes_follow_receptive_fields_and_leave_the_mode_alone():
+    from course_utils.fields import field_output_shapes
+
+    model = MaxPoolCall()
+    rfs = receptive_fields(model)
+    assert [rf.name for rf in rfs] == ["conv", "max_pool2d", "conv"]
+    shapes = field_output_shapes(model, torch.zeros(1, 1, 10, 12))  # a batch of one through batch norm
+    assert shapes == [(1, 1, 10, 12), (1, 1, 5, 6), (1, 1, 5, 6)]
+    assert model.training and int(model.bn.num_batches_tracked) == 0  # evaluation mode, restored after
+    # PyTorch's own shapes, by running the layers by hand
+    with torch.no_grad():
+        first = model.conv(torch.zeros(1, 1, 10, 12))
+        pooled = F.max_pool2d(first, 2)
+        assert shapes == [tuple(first.shape), tuple(pooled.shape), tuple(model.conv(pooled).shape)]
+    assert field_output_shapes(nn.MaxPool2d(2), torch.zeros(2, 3, 9, 9)) == [(2, 3, 4, 4)]
+    with pytest.raises(ValueError, match=r"MaxPoolCall cannot run on an input of shape \(1, 1, 1, 1\)"):
+        field_output_shapes(model, torch.zeros(1, 1, 1, 1))
+    with pytest.raises(TypeError, match=r"X must be a torch.Tensor"):
+        field_output_shapes(model, [[0.0]])
+
+
+def test_evaluating_restores_the_mode_even_after_an_error():
+    from course_utils.fields import evaluating
+
+    model = nn.Sequential(nn.BatchNorm1d(3))
+    with pytest.raises(ZeroDivisionError), evaluating(model):
+        assert not model.training and not torch.is_grad_enabled()
+        raise ZeroDivisionError
+    assert model.training and torch.is_grad_enabled()
+    model.eval()
+    with evaluating(model):
+        pass
+    assert not model.training
+    with pytest.raises(TypeError, match="model must be an nn.Module, got str"), evaluating("LeNet"):
+        pass

@@ -13,6 +13,7 @@ import ast
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -326,3 +327,152 @@ def test_only_the_widgets_module_imports_ipywidgets():
             if any(name.split(".")[0] == "ipywidgets" for name in names):
                 importers.append(path.name)
     assert sorted(set(importers)) == ["widgets.py"]
+
+
+# ----------------------------------------------------------------------------- faults fixed
+def test_parameter_calculator_says_more_when_the_convolution_has_more_parameters():
+    calculator = ParameterCalculator(image_side=1, channels=4096, hidden_units=1, out_channels=4096)
+    assert calculator.fc_params == 4096 + 1 and calculator.conv_params == 4096 * 4096 * 9 + 4096
+    assert round(calculator.conv_params / calculator.fc_params) == 36_856
+    text = calculator.text.value
+    assert "<b>36,900</b> times more parameters" in text and "fewer" not in text and "e-0" not in text
+    assert "4,096 inputs → 1 unit</td>" in text and "1 units" not in text
+    calculator.set(channels=1, hidden_units=5, kernel_size=1, out_channels=5)  # 1·1·1·5 + 5 = 5·1·1·1 + 5 = 10
+    assert calculator.fc_params == calculator.conv_params == 10
+    assert "<b>as many</b> parameters as the fully connected layer" in calculator.text.value
+    assert "= 1 input → 5 units" in calculator.text.value
+    calculator.set(hidden_units=10**6, image_side=1000, kernel_size=3, out_channels=1)
+    assert "<b>100,000,000,000</b> times fewer parameters" in calculator.text.value
+    assert "<td>4.0 TB</td>" in calculator.text.value and "<td>40 B</td>" in calculator.text.value
+
+
+def test_an_explorer_that_draws_nothing_has_no_empty_image_in_its_view(image):
+    for calculator in (ParameterCalculator(), ParameterCalculator(draw=True)):
+        assert not calculator.draw and calculator.image not in calculator.widget.children
+    assert PaddingStrideExplorer(draw=False).image not in PaddingStrideExplorer(draw=False).widget.children
+    drawn = PaddingStrideExplorer()
+    assert drawn.widget.children[-1] is drawn.image and bytes(drawn.image.value).startswith(PNG)
+    with pytest.raises(TypeError, match="draw must be True or False, got 1"):
+        PoolingExplorer(image, draw=1)
+
+
+def test_the_padding_stride_figure_highlights_the_taps_of_the_picked_cell():
+    from matplotlib.colors import to_rgba
+
+    from course_utils import plotting
+
+    highlight = np.array(to_rgba(plotting.HIGHLIGHT))
+    for n, k, p, s, d, cell in [(8, 3, 1, 2, 1, (3, 2)), (7, 3, 2, 2, 2, (1, 2)), (5, 2, 0, 1, 3, (1, 0))]:
+        explorer = PaddingStrideExplorer(n, k, p, s, d, draw=False)
+        explorer.set(row=cell[0], col=cell[1])
+        figure = plotting.plot_padding_stride(n, k, p, s, d, explorer.output_shape[0], cell=cell)
+        colors = np.asarray(figure.axes[0].images[0].get_array())  # (padded, padded, 4)
+        rows, cols = np.isclose(colors, highlight).all(axis=-1).nonzero()
+        lit = sorted(zip(rows.tolist(), cols.tolist()))
+        assert lit == sorted((r + p, c + p) for r in explorer.window_rows for c in explorer.window_cols), (n, k, p, s, d)
+
+
+def test_feature_maps_offer_only_layers_with_a_map_output(image):
+    """GoogleNet's net.b5 and ResNet18's net.last end in Flatten/Linear: they are not offered."""
+    from course_utils.models import GoogleNet, ResNet18
+
+    for model, names in [(GoogleNet(), ["net.b1", "net.b2", "net.b3", "net.b4"]),
+                         (ResNet18(width=0.25), ["net.b1", "net.b2", "net.b3", "net.b4", "net.b5"])]:
+        explorer = FeatureMapExplorer(model, image[None, None], draw=False)
+        assert [value for _, value in explorer.sliders["layer"].options] == names, type(model).__name__
+        for name in names:  # every offered layer shows its maps
+            explorer.set(layer=name)
+            assert len(explorer.output_shape) == 3 and explorer.maps.shape == explorer.output_shape
+    with pytest.raises(ValueError, match=r"Sequential has no layer whose output is a C x H x W feature map "
+                                         r"\(its layers: 0, 1\)"):
+        FeatureMapExplorer(nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), image[None, None])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda net, im: FeatureMapExplorer(net, im), ValueError,
+         r"images must have shape \(N, 1, H, W\) or \(N, H, W\), got \(28, 28\)"),
+        (lambda net, im: FeatureMapExplorer(net, (im * 255).to(torch.uint8)[None]), TypeError,
+         r"images has dtype torch.uint8, but the explorers need floating-point pixels: .*\.float\(\) / 255"),
+        (lambda net, im: FeatureMapExplorer(net, im.expand(2, 3, 28, 28)), ValueError,
+         r"images has 3 channels \(shape \(2, 3, 28, 28\)\), but the explorers draw grey images"),
+        (lambda net, im: FeatureMapExplorer(net, im.expand(2, 28, 28), labels=[9]), ValueError,
+         r"labels has 1 values but there are 2 images: give one label per image"),
+        (lambda net, im: FeatureMapExplorer(net, im[None], labels=[0.5]), TypeError,
+         r"labels must be whole class numbers"),
+        (lambda net, im: FeatureMapExplorer(net, im.expand(2, 28, 28), labels=[9, 3], class_names=["a"] * 5),
+         ValueError, r"label 9 has no name: class_names has 5 names \(labels 0 to 4\)"),
+        (lambda net, im: FeatureMapExplorer(net, im[None], class_names=["a"]), ValueError, r"give labels too"),
+        (lambda net, im: FeatureMapExplorer(net, torch.zeros(1, 2, 2)), ValueError,
+         r"Sequential cannot run on images of shape \(1, 1, 2, 2\)"),
+        (lambda net, im: FeatureMapExplorer("LeNet", im[None]), TypeError, r"model must be an nn.Module"),
+        (lambda net, im: LayerFieldExplorer(net, im.expand(3, 28, 28)), ValueError,
+         r"image has 3 channels \(shape \(3, 28, 28\)\), but the explorers draw grey images of one channel"),
+        (lambda net, im: LayerFieldExplorer(net, im.to(torch.int64)), TypeError, r"image has dtype torch.int64"),
+        (lambda net, im: LayerFieldExplorer(net, im[None, None]), ValueError,
+         r"image must have shape \(1, H, W\) or \(H, W\), got \(1, 1, 28, 28\)"),
+        (lambda net, im: PoolingExplorer(im.expand(3, 28, 28)), ValueError, r"image has 3 channels"),
+    ],
+)
+def test_explorers_refuse_bad_images_and_labels_clearly(image, call, error, match):
+    with pytest.raises(error, match=match):
+        call(_lenet_like(), image)
+
+
+def test_one_channel_images_are_accepted_with_or_without_the_channel(image):
+    net = _lenet_like()
+    flat, channel = LayerFieldExplorer(net, image, draw=False), LayerFieldExplorer(net, image[None], draw=False)
+    assert torch.equal(flat.X, channel.X) and flat.layer_shapes == channel.layer_shapes
+    assert torch.equal(FeatureMapExplorer(net, image[None], draw=False).images,
+                       FeatureMapExplorer(net, image[None, None], draw=False).images)
+    assert PoolingExplorer(image[None], draw=False).output_shape == (14, 14)
+
+
+def test_layer_field_explorer_on_batch_norm_in_training_mode(image):
+    """A batch of one through BatchNorm1d fails in training mode: the explorer runs in eval mode and
+    leaves the model as it was (still training, running statistics untouched)."""
+    from course_utils.models import BNLeNet
+
+    model = BNLeNet()
+    assert model.training
+    explorer = LayerFieldExplorer(model, image, draw=False)
+    assert model.training
+    assert all(int(m.num_batches_tracked) == 0 for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm))
+    assert [f.name for f in explorer.fields] == ["net.0", "net.3", "net.4", "net.7"]
+    assert explorer.layer_shapes == [(24, 24), (12, 12), (8, 8), (4, 4)]
+    maps = FeatureMapExplorer(model, image[None, None], draw=False)
+    assert model.training and maps.output_shape == (6, 24, 24)
+
+
+class _PoolCall(nn.Module):
+    """LeNet's first layers with the pooling written as a call: its field is named after the fx node."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 2, kernel_size=5, padding=2)
+        self.conv2 = nn.Conv2d(2, 2, kernel_size=3)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        return self.conv2(torch.nn.functional.max_pool2d(self.conv1(X), kernel_size=2, stride=2))
+
+
+def test_layer_field_explorer_with_a_pooling_call_against_autograd(image):
+    model = _PoolCall().double()
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.abs_()
+    explorer = LayerFieldExplorer(model, image, draw=True)
+    assert [f.name for f in explorer.fields] == ["conv1", "max_pool2d", "conv2"]
+    assert explorer.layer_shapes == [(28, 28), (14, 14), (12, 12)]
+    X = image.double()[None, None].clone().requires_grad_(True)
+    pooled = F.max_pool2d(model.conv1(X), kernel_size=2, stride=2)
+    for i, j in [(0, 0), (5, 9), (13, 13)]:
+        explorer.set(layer=1, row=i, col=j)
+        assert explorer.output_shape == (14, 14) and bytes(explorer.image.value).startswith(PNG)
+        # every input pixel of the field changes the pooled value unless it is not the maximum: compare the
+        # field with the union of the windows, the gradient of the sum over the 2x2 pre-pool pixels
+        (grad,) = torch.autograd.grad(model.conv1(X)[0, 0, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2].sum(), X)
+        assert explorer.clipped_region == _bounding_box(grad[0, 0]), (i, j)
+        assert explorer.summary() == "LayerFieldExplorer: layer max_pool2d: output 14×14, receptive field 6×6"
+    assert pooled.shape[-2:] == (14, 14)
