@@ -31,7 +31,7 @@ import torch
 from torch import nn
 
 from course_utils import plotting, validate
-from course_utils.data import load_sample
+from course_utils.data_sources import load_sample
 from course_utils.fields import evaluating, field_output_shapes, receptive_fields
 from course_utils.formatting import human_bytes
 from course_utils.ops import pool2d

@@ -1,5 +1,5 @@
 """Self-checks print ✅/❌ with the reason, never reveal an answer to a placeholder, and agree with
-PyTorch; the notebooks' badges and Colab cells come from course_utils.links and no widget state is saved."""
+PyTorch; the notebooks' badges and Colab cells come from scripts/links.py and no widget state is saved."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ import torch.nn.functional as F
 from packaging.requirements import Requirement
 from torch import nn
 
-from course_utils import checks, links
+from course_utils import checks
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))  # links.py: build tooling
+import links  # noqa: E402
 from course_utils.checks import (
     check_close,
     check_conv_cost,

@@ -119,7 +119,7 @@ def test_cell_sliders_are_clamped_when_the_output_shrinks():
 # ----------------------------------------------------------------------------- 7.5
 @pytest.fixture(scope="module")
 def image() -> torch.Tensor:
-    from course_utils.data import load_sample
+    from course_utils.data_sources import load_sample
 
     images, _ = load_sample(train=False)
     return images[0].float() / 255
