@@ -18,7 +18,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from course_utils.classifier import Classifier
 from course_utils.data import DataIntegrityError, DataNotFoundError, FashionMNIST, load_fashion_mnist, load_sample
 from course_utils.models import (
     RESNET_ARCHS,
@@ -28,6 +27,7 @@ from course_utils.models import (
     BatchNorm,
     BNLeNet,
     BNLeNetScratch,
+    Classifier,
     GoogleNet,
     Inception,
     LeNet,

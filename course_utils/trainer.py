@@ -39,7 +39,7 @@ from course_utils.callbacks import (
     Report,
     read_checkpoint,
 )
-from course_utils.classifier import Classifier
+from course_utils.models import Classifier
 from course_utils.data import BatchLoader
 
 __all__ = ["EpochMetrics", "History", "Trainer", "DataModule", "select_device"]
