@@ -25,8 +25,7 @@ from datetime import datetime, timezone
 import torch
 
 from course_utils import models
-from course_utils.classifier import Classifier
-from course_utils.models import init_cnn
+from course_utils.models import Classifier, init_cnn
 from course_utils.sizes import MODEL_SETTINGS, training_setup
 
 

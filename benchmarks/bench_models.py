@@ -27,13 +27,13 @@ from dataclasses import dataclass
 
 import torch
 
-from course_utils.classifier import Classifier
 from course_utils.models import (
     VGG,
     VGG_ARCHS,
     AlexNet,
     BNLeNet,
     BNLeNetScratch,
+    Classifier,
     GoogleNet,
     LeNet,
     NiN,

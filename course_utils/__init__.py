@@ -18,7 +18,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from course_utils.classifier import Classifier
 from course_utils.data import FashionMNIST
 from course_utils.data_sources import DataIntegrityError, DataNotFoundError, load_fashion_mnist, load_sample
 from course_utils.fields import overall_receptive_field, receptive_fields
@@ -30,6 +29,7 @@ from course_utils.models import (
     BatchNorm,
     BNLeNet,
     BNLeNetScratch,
+    Classifier,
     GoogleNet,
     Inception,
     LeNet,

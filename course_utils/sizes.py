@@ -41,6 +41,7 @@ from typing import Any, Literal
 import torch
 
 from course_utils import validate
+from course_utils.models import VGG_ARCHS
 
 __all__ = [
     "SizeName",
@@ -85,8 +86,6 @@ class ModelSettings:
         return {"book": self.book, "cpu": self.cpu, "fast": self.fast}[size]
 
 
-_VGG_SMALL = ((1, 16), (1, 32), (2, 64), (2, 128), (2, 128))  # the book's training arch (8.2.3)
-
 # The book's cells (D2L 7.6 and 8.1-8.6); `cpu` and `fast` change only what they must.
 # The sigmoid LeNet needs about 1,000 SGD steps at lr 0.1 before it learns anything (its
 # accuracy stays at 0.10, chance), and needs init_cnn (with PyTorch's default initialisation
@@ -112,9 +111,9 @@ MODEL_SETTINGS: Mapping[str, ModelSettings] = MappingProxyType({
     ),
     "vgg": ModelSettings(
         "VGG",
-        book=RunSettings(128, 224, 0.01, 10, {"arch": _VGG_SMALL}),
-        cpu=RunSettings(128, 32, 0.05, 10, {"arch": ((1, 8), (1, 16), (2, 32), (2, 64), (2, 64)), "num_hiddens": 512}),
-        fast=RunSettings(64, 32, 0.01, 1, {"arch": ((1, 4), (1, 8), (2, 16), (2, 16), (2, 16)), "num_hiddens": 64},
+        book=RunSettings(128, 224, 0.01, 10, {"arch": VGG_ARCHS["small"]}),
+        cpu=RunSettings(128, 32, 0.05, 10, {"arch": VGG_ARCHS["eighth"], "num_hiddens": 512}),
+        fast=RunSettings(64, 32, 0.01, 1, {"arch": VGG_ARCHS["tiny"], "num_hiddens": 64},
                          source="sample"),
     ),
     "nin": ModelSettings(

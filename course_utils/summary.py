@@ -30,23 +30,26 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-from course_utils.shapes import overall_receptive_field, receptive_fields
+from course_utils import validate
+from course_utils.formatting import human_count, markdown_table, text_table
+from course_utils.fields import overall_receptive_field, receptive_fields
 
 __all__ = ["layer_summary", "LayerRow", "ModelSummary", "model_summary"]
 
 
 def _check_shape(X_shape: object) -> tuple[int, ...]:
+    """``X_shape`` as a tuple of Python ints >= 1 (NumPy integers accepted, ``bool`` not)."""
     if (
         isinstance(X_shape, (str, bytes))
         or not isinstance(X_shape, Sequence)
         or len(X_shape) == 0
-        or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in X_shape)
+        or not all(validate.is_int(d) and d >= 1 for d in X_shape)
     ):
         raise ValueError(
             f"X_shape must be a tuple of positive integers N x C x H x W, got {X_shape!r}: "
             f"e.g. (1, 1, 28, 28) for one Fashion-MNIST image"
         )
-    return tuple(X_shape)
+    return tuple(int(d) for d in X_shape)
 
 
 def layer_summary(model: nn.Module, X_shape: Sequence[int]) -> None:
@@ -88,6 +91,9 @@ class LayerRow:
     receptive_field: tuple[int, int] | None  # (h, w) input pixels seen by one output pixel; conv/pool only
 
 
+_NUMBER_COLUMNS = {3, 4}  # Params and MACs align right
+
+
 @dataclass(frozen=True)
 class ModelSummary:
     """Per-layer table and totals of a model for one input shape (see :func:`model_summary`)."""
@@ -127,41 +133,25 @@ class ModelSummary:
         return (
             f"{self.model_name}, input {shape_in} -> output {shape_out}: "
             f"{self.total_params:,} parameters ({self.trainable_params:,} trainable), "
-            f"{self.total_macs:,} MACs ({_human(self.total_macs)}), receptive field {rf}"
+            f"{self.total_macs:,} MACs ({human_count(self.total_macs)}), receptive field {rf}"
         )
 
     def to_markdown(self) -> str:
         """A Markdown table followed by a line of totals."""
         header, body = self._table()
-        right = {3, 4}  # numbers align right
-        lines = [
-            "| " + " | ".join(header) + " |",
-            "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|",
-        ]
-        lines += ["| " + " | ".join(cells) + " |" for cells in body]
-        return "\n".join(lines) + "\n\n" + self._totals() + "\n"
+        return markdown_table(header, body, right=_NUMBER_COLUMNS) + "\n\n" + self._totals() + "\n"
 
     def __str__(self) -> str:
         header, body = self._table()
-        widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-        right = {3, 4}
-
-        def fmt(cells: list[str]) -> str:
-            return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-
-        rule = "-" * len(fmt(header))
-        return "\n".join([fmt(header), rule, *map(fmt, body), rule, self._totals()])
+        header_line, _, *rows = text_table(header, body, right=_NUMBER_COLUMNS).splitlines()
+        # Every line padded to the table's full width, the rule as wide: as the summary has
+        # always printed (the notebooks' outputs keep it).
+        width = max(len(line) for line in [header_line, *rows])
+        rule = "-" * width
+        return "\n".join([header_line.ljust(width), rule, *(row.ljust(width) for row in rows), rule, self._totals()])
 
     def _repr_markdown_(self) -> str:  # Jupyter shows the summary as a table
         return self.to_markdown()
-
-
-def _human(count: int) -> str:
-    """``_human(1_234_567) == '1.23 M'``."""
-    for unit, scale in (("G", 1e9), ("M", 1e6), ("K", 1e3)):
-        if count >= scale:
-            return f"{count / scale:.2f} {unit}"
-    return str(count)
 
 
 def _macs(module: nn.Module, output: torch.Tensor) -> int:
@@ -196,8 +186,8 @@ def model_summary(model: nn.Module, X_shape: Sequence[int], *, depth: int | None
     LayerRow(name='net.0', layer_type='Conv2d', output_shape=(1, 6, 28, 28), num_params=156, macs=117600, receptive_field=(5, 5))
     """
     shape = _check_shape(X_shape)
-    if depth is not None and (not isinstance(depth, int) or isinstance(depth, bool) or depth < 1):
-        raise ValueError(f"depth must be None (every layer) or a positive integer, got {depth!r}")
+    if depth is not None:  # None: every layer
+        depth = validate.positive_int(depth, "depth", example=2)
     modules = {name: m for name, m in model.named_modules() if name}  # "" is the model itself
     order: dict[str, None] = {}  # modules in the order they were first called (a dict keeps order)
     outputs: dict[str, tuple[int, ...]] = {}

@@ -6,7 +6,7 @@
     trainer = Trainer(max_epochs=run.max_epochs, num_gpus=1, setup=run)
     history = trainer.fit(model, data)
 
-``fit`` works with any :class:`~course_utils.classifier.Classifier` (its ``loss``,
+``fit`` works with any :class:`~course_utils.models.Classifier` (its ``loss``,
 ``accuracy`` and ``configure_optimizers``) and any data object with
 ``train_dataloader()`` and ``val_dataloader()``. Everything around the loop (progress bar,
 live plot, checkpoints, NaN guard, early stop) is a callback (:mod:`course_utils.callbacks`).
@@ -53,7 +53,7 @@ from course_utils.callbacks import (
     Report,
 )
 from course_utils.checkpoint import check_folder, read_checkpoint, restore_state
-from course_utils.classifier import Classifier
+from course_utils.models import Classifier
 from course_utils.data import BatchLoader
 from course_utils.device import describe_device, select_device
 from course_utils.formatting import plural
@@ -382,11 +382,13 @@ class Trainer:
         )
 
     def _materialize(self, model: Classifier) -> None:
-        """Give lazy layers their shapes with one forward pass on a first batch (no init, no side effects)."""
+        """Give lazy layers their shapes with one forward pass on a first batch (no init, no side effects).
+
+        Their initial weights are drawn from the Trainer's ``seed`` (None: the global generator)."""
         first = next(iter(self.train_loader), None)
         if first is None:
             raise ValueError(self._empty("training", "train_dataloader"))
-        model.apply_init([self._to_device(first[0], None)[0]])
+        model.apply_init([self._to_device(first[0], None)[0]], seed=self.seed)
 
     def _checkpoint_to_continue(self, ckpt_path: str | os.PathLike[str] | None) -> Path | None:
         """The checkpoint this fit continues (or None), after checking the checkpoint folder."""

@@ -11,9 +11,11 @@ Big networks that only need counting (VGG-11, ImageNet-size ResNet-18) are built
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 from collections.abc import Callable, Iterator
 
+import numpy as np
 import pytest
 import torch
 import torch.fx
@@ -21,8 +23,8 @@ import torch.nn.functional as F
 import torchinfo
 from torch import nn
 
-from course_utils.classifier import Classifier
 from course_utils.models import (
+    MODELS,
     RESNET_ARCHS,
     VGG,
     VGG_ARCHS,
@@ -30,6 +32,7 @@ from course_utils.models import (
     BatchNorm,
     BNLeNet,
     BNLeNetScratch,
+    Classifier,
     GoogleNet,
     Inception,
     LeNet,
@@ -39,10 +42,12 @@ from course_utils.models import (
     ResNet18,
     ResNeXtBlock,
     batch_norm,
+    get_model,
     init_cnn,
     nin_block,
     vgg_block,
 )
+from course_utils.fields import receptive_fields
 from course_utils.summary import LayerRow, ModelSummary, layer_summary, model_summary
 
 
@@ -110,7 +115,7 @@ def built(case: Case, size: int, seed: int = 0) -> tuple[Classifier, torch.Tenso
     torch.manual_seed(seed)
     model = case.build()
     X = images(size, seed=seed)
-    model.apply_init([X], init_cnn)
+    model.apply_init([X], init_cnn, seed=seed)
     return model, X
 
 
@@ -184,7 +189,7 @@ def test_fx_trace_and_summary(case: Case) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_one_sgd_step_lowers_the_loss_on_real_images(case: Case) -> None:
-    from course_utils.data import load_sample
+    from course_utils.data_sources import load_sample
 
     images_uint8, labels = load_sample(train=True)
     X = images_uint8[:16].unsqueeze(1).float() / 255
@@ -520,12 +525,17 @@ def test_apply_init_reaches_every_conv_and_linear(case: Case) -> None:
     layers = [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
     assert layers and not any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in model.modules())
     biases = [m.bias.clone() for m in layers]
-    torch.manual_seed(1)
-    model.apply_init([X], init_cnn)
+    model.apply_init([X], init_cnn, seed=1)  # the draws come from a generator seeded with 1
     torch.manual_seed(1)  # model.apply visits the layers in the order of model.modules()
     for layer, bias in zip(layers, biases):
         torch.testing.assert_close(layer.weight, nn.init.xavier_uniform_(torch.empty_like(layer.weight)))
         torch.testing.assert_close(layer.bias, bias)  # biases keep PyTorch's initialisation, as in the book
+    torch.manual_seed(2)
+    model.apply_init([X], init_cnn, seed=None)  # seed=None: the global generator, as in the book
+    torch.manual_seed(2)
+    for layer, bias in zip(layers, biases):
+        torch.testing.assert_close(layer.weight, nn.init.xavier_uniform_(torch.empty_like(layer.weight)))
+        torch.testing.assert_close(layer.bias, bias)
 
 
 def test_apply_init_leaves_batch_norm_statistics_and_mode_alone() -> None:
@@ -709,11 +719,10 @@ def test_width_makes_networks_narrower() -> None:
     ("build", "message"),
     [
         (lambda: VGG(((1, 16), (1,))), r"got \(1,\) in"),
-        (lambda: VGG("small"), "got 'small'"),
-        (lambda: ResNet([]), r"got \[\]"),
+        (lambda: VGG("small"), r"got 'small'.*arch=VGG_ARCHS\['vgg11'\]"),
+        (lambda: ResNet([]), r"got \[\].*RESNET_ARCHS\['resnet18'\]"),
         (lambda: AlexNet(width=0), "got 0"),
         (lambda: NiN(width=-1.0), r"got -1\.0"),
-        (lambda: GoogleNet(width="half"), "got 'half'"),
         (lambda: Inception(64, 96, (16, 32), 32), "c2 must be a pair.*got 96"),
         (lambda: vgg_block(0, 8), "num_convs .* got 0"),
         (lambda: LeNet(lr=0), "got 0"),
@@ -722,3 +731,496 @@ def test_width_makes_networks_narrower() -> None:
 def test_bad_arguments_name_the_value(build: Callable[[], nn.Module], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         build()
+
+
+def test_a_width_of_the_wrong_kind_is_a_type_error() -> None:
+    # course_utils.validate's rule: a value of the wrong kind is a TypeError (was a ValueError here)
+    with pytest.raises(TypeError, match=r"width must be a number, got 'half' \(str\): write e\.g\. width=0\.25"):
+        GoogleNet(width="half")
+
+
+# ----------------------------------------------------------------------------- reproducible initialisation
+
+
+def test_apply_init_with_a_seed_gives_the_same_weights_whatever_ran_before() -> None:
+    X = images(28)
+    first = LeNet()
+    first.apply_init([X], init_cnn, seed=0)
+    torch.rand(1000)  # draws in between (another cell, a shuffled loader) move the global generator
+    second = LeNet()
+    second.apply_init([X], init_cnn, seed=0)
+    assert first.state_dict().keys() == second.state_dict().keys()
+    for key, value in first.state_dict().items():
+        torch.testing.assert_close(second.state_dict()[key], value, rtol=0, atol=0)
+    # The default is seed=0: the book's cell model.apply_init([X], init_cnn) is reproducible.
+    default = LeNet()
+    default.apply_init([X], init_cnn)
+    torch.testing.assert_close(default.net[0].weight, first.net[0].weight, rtol=0, atol=0)
+    other = LeNet()
+    other.apply_init([X], init_cnn, seed=1)
+    assert not torch.equal(other.net[0].weight, first.net[0].weight)
+
+
+def test_apply_init_with_seed_none_draws_from_the_global_generator() -> None:
+    X = images(28)
+    first, second = LeNet(), LeNet()
+    first.apply_init([X], init_cnn, seed=None)
+    second.apply_init([X], init_cnn, seed=None)  # the generator moved on: other weights
+    assert not torch.equal(first.net[0].weight, second.net[0].weight)
+    torch.manual_seed(5)
+    first.apply_init([X], init_cnn, seed=None)
+    torch.manual_seed(5)
+    second.apply_init([X], init_cnn, seed=None)
+    torch.testing.assert_close(first.net[0].weight, second.net[0].weight, rtol=0, atol=0)
+
+
+def test_apply_init_with_a_seed_leaves_the_global_generator_alone() -> None:
+    torch.manual_seed(3)
+    state = torch.get_rng_state()
+    LeNet().apply_init([images(28)], init_cnn, seed=0)
+    assert torch.equal(torch.get_rng_state(), state)
+    torch.manual_seed(3)
+    LeNet().apply_init([images(28)], init_cnn, seed=None)  # the book's way: draws from it
+    assert not torch.equal(torch.get_rng_state(), state)
+
+
+@pytest.mark.parametrize(
+    ("seed", "error", "message"),
+    [
+        (-1, ValueError, r"seed must be >= 0, got -1"),
+        (1.5, TypeError, r"seed must be a whole number, got 1\.5 \(float\)"),
+        (True, TypeError, r"seed must be a whole number, got True \(bool\)"),
+        ("0", TypeError, r"seed must be a whole number, got '0' \(str\)"),
+    ],
+)
+def test_apply_init_checks_the_seed(seed: object, error: type[Exception], message: str) -> None:
+    model = LeNet()
+    with pytest.raises(error, match=message):
+        model.apply_init([images(28)], init_cnn, seed=seed)  # type: ignore[arg-type]
+    assert any(nn.parameter.is_lazy(p) for p in model.parameters())  # refused before anything ran
+
+
+def test_apply_init_accepts_a_numpy_seed() -> None:
+    a, b = LeNet(), LeNet()
+    a.apply_init([images(28)], init_cnn, seed=np.int64(7))
+    b.apply_init([images(28)], init_cnn, seed=7)
+    torch.testing.assert_close(a.net[0].weight, b.net[0].weight, rtol=0, atol=0)
+
+
+# ----------------------------------------------------------------------------- MODELS and get_model
+
+
+def build_args(key: str) -> dict[str, object]:
+    return {"arch": VGG_ARCHS["tiny"]} if key == "vgg" else {}
+
+
+def test_models_has_the_keys_of_the_size_table() -> None:
+    from course_utils.sizes import MODEL_SETTINGS
+
+    assert list(MODELS) == ["lenet", "alexnet", "vgg", "nin", "googlenet", "bnlenet_scratch", "bnlenet", "resnet18"]
+    assert set(MODELS) == set(MODEL_SETTINGS)
+    assert {key: cls.__name__ for key, cls in MODELS.items()} == {k: s.name for k, s in MODEL_SETTINGS.items()}
+    with pytest.raises(TypeError):
+        MODELS["lenet"] = AlexNet  # type: ignore[index]  # read-only
+
+
+@pytest.mark.parametrize("key", list(MODELS))
+def test_get_model_builds_what_the_constructor_builds(key: str) -> None:
+    cls = MODELS[key]
+    model = get_model(key, lr=0.05, **build_args(key))
+    assert type(model) is cls and model.lr == 0.05
+    assert repr(model) == repr(cls(lr=0.05, **build_args(key)))  # same layers, same arguments
+    assert repr(get_model(cls.__name__, **build_args(key))) == repr(cls(**build_args(key)))
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [("ResNet-18", ResNet18), ("RESNET_18", ResNet18), ("resnet18", ResNet18), ("BNLeNetScratch", BNLeNetScratch),
+     ("bnlenet-scratch", BNLeNetScratch), ("BN LeNet", BNLeNet), ("Google-Net", GoogleNet), ("LeNet", LeNet),
+     ("ALEXNET", AlexNet), ("NiN", NiN)],
+)
+def test_get_model_ignores_case_and_punctuation(name: str, cls: type[Classifier]) -> None:
+    assert type(get_model(name)) is cls
+
+
+def test_get_model_unknown_name_lists_the_models() -> None:
+    keys = "'lenet', 'alexnet', 'vgg', 'nin', 'googlenet', 'bnlenet_scratch', 'bnlenet', 'resnet18'"
+    with pytest.raises(ValueError, match=rf"unknown model 'resnet50': choose one of {keys}"):
+        get_model("resnet50")
+    with pytest.raises(TypeError, match=r"name must be a string such as 'lenet', got <class"):
+        get_model(LeNet)  # type: ignore[arg-type]
+
+
+def test_get_model_vgg_needs_an_arch() -> None:
+    archs = r"VGG_ARCHS\['vgg11'\], VGG_ARCHS\['small'\], VGG_ARCHS\['eighth'\], VGG_ARCHS\['tiny'\]"
+    with pytest.raises(TypeError, match=rf"VGG needs arch=\.\.\., one of {archs}"):
+        get_model("vgg")
+    assert get_model("vgg", arch=VGG_ARCHS["small"]).arch == VGG_ARCHS["small"]
+
+
+@pytest.mark.parametrize("key", list(MODELS))
+def test_get_model_names_a_bad_keyword_and_the_accepted_ones(key: str) -> None:
+    cls = MODELS[key]
+    accepted = ", ".join(inspect.signature(cls).parameters)
+    with pytest.raises(TypeError, match=rf"^{cls.__name__} takes no argument 'widht': it accepts {accepted}$"):
+        get_model(key, widht=0.5, **build_args(key))
+
+
+def test_get_model_lenet_has_no_width() -> None:
+    with pytest.raises(TypeError, match=r"LeNet takes no argument 'width': it accepts lr, num_classes"):
+        get_model("lenet", width=0.5)
+    with pytest.raises(TypeError, match=r"VGG takes no argument 'width': it accepts arch, lr, num_classes, num_hiddens"):
+        get_model("vgg", arch=VGG_ARCHS["tiny"], width=0.5)
+
+
+def test_get_model_doctests() -> None:
+    import doctest
+
+    import course_utils.models
+
+    assert doctest.testmod(course_utils.models).failed == 0
+
+
+# ----------------------------------------------------------------------------- one table of VGG architectures
+
+
+def test_vgg_archs_of_the_course_sizes() -> None:
+    from course_utils.sizes import MODEL_SETTINGS
+
+    assert VGG_ARCHS["eighth"] == ((1, 8), (1, 16), (2, 32), (2, 64), (2, 64))
+    assert VGG_ARCHS["tiny"] == ((1, 4), (1, 8), (2, 16), (2, 16), (2, 16))
+    # "eighth" is VGG-11 at 1/8 of its channels, "small" (the book's) at 1/4
+    assert VGG_ARCHS["eighth"] == tuple((n, c // 8) for n, c in VGG_ARCHS["vgg11"])
+    assert VGG_ARCHS["small"] == tuple((n, c // 4) for n, c in VGG_ARCHS["vgg11"])
+    vgg = MODEL_SETTINGS["vgg"]
+    assert vgg.book.model_kwargs["arch"] == VGG_ARCHS["small"]
+    assert vgg.cpu.model_kwargs["arch"] == VGG_ARCHS["eighth"]
+    assert vgg.fast.model_kwargs["arch"] == VGG_ARCHS["tiny"]
+    assert VGG(VGG_ARCHS["tiny"], num_hiddens=64)(images(32)).shape == (2, 10)
+
+
+# ----------------------------------------------------------------------------- the input check, once
+
+
+def test_forward_is_written_once() -> None:
+    assert Classifier.min_input_size == 1
+    for cls in [*MODELS.values(), ResNet]:
+        assert "forward" not in vars(cls), f"{cls.__name__} defines its own forward"
+    assert GoogleNet.min_input_size == ResNet18.min_input_size == 1  # inherited
+    assert VGG(VGG_ARCHS["tiny"]).min_input_size == 32 and VGG(((1, 4), (1, 8))).min_input_size == 4
+
+
+BAD_DTYPES = [
+    pytest.param(torch.uint8, TypeError, r"dtype torch\.uint8 \(shape \(2, 1, {s}, {s}\)\): convert it with "
+                 r"X\.float\(\) / 255", id="uint8"),
+    pytest.param(torch.int64, TypeError, r"dtype torch\.int64 \(shape \(2, 1, {s}, {s}\)\): convert it with "
+                 r"X\.float\(\)$", id="int64"),
+    pytest.param(torch.float64, TypeError, r"'s parameters are torch\.float32, got images of dtype torch\.float64: "
+                 r"convert them with X\.to\(torch\.float32\)", id="float64"),
+]
+
+
+@pytest.mark.parametrize(("dtype", "error", "message"), BAD_DTYPES)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_forward_refuses_a_wrong_dtype_clearly(case: Case, dtype: torch.dtype, error: type, message: str) -> None:
+    X = (images(case.small_size).abs() * 100).to(dtype)
+    with pytest.raises(error, match=message.format(s=case.small_size)) as info:
+        case.build()(X)
+    assert str(info.value).startswith(f"{type(case.build()).__name__}")
+    with pytest.raises((RuntimeError, TypeError)):  # without the check: an error from inside a layer
+        case.build().net(X)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_forward_refuses_a_numpy_array_clearly(case: Case) -> None:
+    s = case.small_size
+    X = images(s).numpy()
+    message = (rf"expects a torch\.Tensor, got a NumPy array of shape \(2, 1, {s}, {s}\) and dtype float32: "
+               rf"convert it with torch\.as_tensor\(X, dtype=torch\.float32\)$")
+    with pytest.raises(TypeError, match=message):
+        case.build()(X)
+    with pytest.raises(TypeError, match=r"dtype uint8: convert it with torch\.as_tensor\(X, dtype=torch\.float32\) / 255"):
+        case.build()(X.astype(np.uint8))
+    with pytest.raises(Exception):  # noqa: B017 - without the check: whatever the first layer makes of it
+        case.build().net(X)
+
+
+def test_forward_refuses_other_objects_clearly() -> None:
+    with pytest.raises(TypeError, match=r"LeNet expects a torch\.Tensor batch of images N x C x H x W, got list"):
+        LeNet()([[0.0] * 28] * 28)
+
+
+FLATTEN_LINEAR_CASES = [c for c in CASES if c.name in {"LeNet", "AlexNet", "VGG-small", "BNLeNetScratch", "BNLeNet"}]
+
+
+@pytest.mark.parametrize("case", FLATTEN_LINEAR_CASES, ids=lambda c: c.name)
+def test_a_second_image_size_is_a_clear_error(case: Case) -> None:
+    s, other = case.small_size, case.small_size + 32
+    model, X = built(case, s)
+    model.eval()
+    linear = next(m for m in model.modules() if isinstance(m, nn.Linear))
+    with pytest.raises(RuntimeError):  # without the check: a matrix product of the wrong shapes
+        model.net(images(other))
+    message = (rf"^this {type(model).__name__} was built for {s}x{s} images \(its first Linear layer has "
+               rf"{linear.in_features} inputs, a {other}x{other} image gives \d+\), got {other}x{other}: "
+               rf"resize the images to {s}x{s}, or build a new model for {other}x{other} images$")
+    with pytest.raises(ValueError, match=message):
+        model(images(other))
+    assert model(X).shape == (2, 10)  # the first size still passes
+
+
+def test_second_size_message_of_lenet() -> None:
+    model, _ = built(CASES[0], 28)
+    message = ("this LeNet was built for 28x28 images (its first Linear layer has 400 inputs, a 32x32 image "
+               "gives 576), got 32x32: resize the images to 28x28, or build a new model for 32x32 images")
+    with pytest.raises(ValueError) as info:
+        model(images(32))
+    assert str(info.value) == message
+    # A size that gives the same 400 inputs works in PyTorch, so it passes here too.
+    assert model(images(29)).shape == (2, 10)
+    assert model.net(images(29)).shape == (2, 10)
+
+
+def test_second_size_after_loading_a_state_dict() -> None:
+    # The loaded model never saw an image: the message names the smallest size that fits.
+    trained, _ = built(CASES[0], 28)
+    loaded = LeNet()
+    loaded.load_state_dict(trained.state_dict())
+    with pytest.raises(ValueError, match=r"built for 28x28 images \(its first Linear layer has 400 inputs, a 32x32"):
+        loaded(images(32))
+    vgg, _ = built(NARROW_CASES[1], 32)  # VGG(((1, 8), (1, 16), (2, 32))): 32 -> 4 x 4
+    fresh = VGG(((1, 8), (1, 16), (2, 32)), num_hiddens=128)
+    fresh.load_state_dict(vgg.state_dict())
+    with pytest.raises(ValueError, match=r"built for 32x32 images \(its first Linear layer has 512 inputs, a 16x16"):
+        fresh(images(16))
+
+
+@pytest.mark.parametrize("case", CHEAP_CASES, ids=lambda c: c.name)
+def test_another_channel_count_after_the_first_batch_is_a_clear_error(case: Case) -> None:
+    model, _ = built(case, case.small_size)
+    rgb = torch.randn(2, 3, case.small_size, case.small_size)
+    with pytest.raises(RuntimeError):  # without the check: the first convolution fails
+        model.net(rgb)
+    message = (rf"{type(model).__name__} was built for 1-channel images \(its first convolution has "
+               rf"in_channels=1\), got 3 channels \(shape \(2, 3, {case.small_size}, {case.small_size}\)\)")
+    with pytest.raises(ValueError, match=message):
+        model(rgb)
+    assert case.build()(rgb).shape == (2, 10)  # before the first batch any channel count is fine
+
+
+def test_half_precision_on_the_cpu() -> None:
+    # float16/bfloat16 images for float32 parameters: a clear error, unless autocast runs (as the
+    # Trainer does on CUDA, with float32 images: autocast casts inside the layers).
+    model, X = built(CASES[0], 28)
+    model.eval()
+    for dtype in (torch.bfloat16, torch.float16):
+        with pytest.raises(TypeError, match=rf"LeNet's parameters are torch\.float32, got images of dtype {dtype}: "
+                                            rf"convert them with X\.to\(torch\.float32\) \(or run under torch\.autocast"):
+            model(X.to(dtype))
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        Y = model(X)
+        assert model(X.bfloat16()).dtype == torch.bfloat16
+    assert Y.dtype == torch.bfloat16 and Y.shape == (2, 10)
+    torch.testing.assert_close(Y.float(), model(X), atol=0.05, rtol=0.05)
+    half = model.to(torch.bfloat16)  # a model converted to bfloat16 takes bfloat16 images
+    assert half(X.bfloat16()).dtype == torch.bfloat16
+
+
+def test_images_on_another_device_than_the_model() -> None:
+    with torch.device("meta"):
+        model = LeNet()
+    with pytest.raises(ValueError, match=r"LeNet's parameters are on meta, got images on cpu: move them with "
+                                         r"X\.to\('meta'\), or the model with model\.to\('cpu'\)"):
+        model(images(28))
+
+
+@pytest.mark.parametrize("case", CHEAP_CASES, ids=lambda c: c.name)
+def test_receptive_fields_trace_through_the_input_check(case: Case) -> None:
+    fields = receptive_fields(case.build())  # before the first batch: lazy layers
+    assert fields and fields[0].name.startswith("net.")
+    model, _ = built(case, case.small_size)  # after it: the check has the layers' sizes, the trace is the same
+    assert [(f.name, f.size) for f in receptive_fields(model)] == [(f.name, f.size) for f in fields]
+
+
+def test_receptive_fields_of_lenet_through_the_input_check() -> None:
+    assert [f.size for f in receptive_fields(LeNet())] == [(5, 5), (6, 6), (14, 14), (16, 16)]
+
+
+# ----------------------------------------------------------------------------- argument checks
+
+
+@pytest.mark.parametrize(
+    ("lr", "error", "message"),
+    [
+        (float("inf"), ValueError, r"lr must be a finite number, got inf: write e\.g\. lr=0\.1"),
+        (float("nan"), ValueError, r"lr must be a finite number, got nan"),
+        (-1, ValueError, r"lr must be > 0, got -1: write e\.g\. lr=0\.1"),
+        (0.0, ValueError, r"lr must be > 0, got 0\.0"),
+        (True, TypeError, r"lr must be a number, got True \(bool\)"),
+        ("0.1", TypeError, r"lr must be a number, got '0\.1' \(str\)"),
+    ],
+)
+@pytest.mark.parametrize("key", list(MODELS))
+def test_learning_rate_is_a_finite_positive_number(key: str, lr: object, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        get_model(key, lr=lr, **build_args(key))
+
+
+def test_numpy_learning_rate_and_classes_are_accepted() -> None:
+    model = LeNet(lr=np.float32(0.5), num_classes=np.int64(5))
+    assert type(model.lr) is float and model.lr == 0.5
+    assert type(model.num_classes) is int and model(images(28)).shape == (2, 5)
+
+
+@pytest.mark.parametrize(
+    ("num_classes", "error", "message"),
+    [
+        (1, ValueError, r"num_classes must be >= 2, got 1"),
+        (10.0, TypeError, r"num_classes must be a whole number, got 10\.0 \(float\)"),
+        (True, TypeError, r"num_classes must be a whole number, got True \(bool\)"),
+    ],
+)
+def test_num_classes_is_an_integer_of_at_least_two(num_classes: object, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        LeNet(num_classes=num_classes)  # type: ignore[arg-type]
+
+
+def test_inception_refuses_an_unbatched_image(monkeypatch: pytest.MonkeyPatch) -> None:
+    import course_utils.models.googlenet as googlenet
+
+    blk = Inception(4, (2, 4), (2, 4), 4)
+    image = torch.randn(3, 8, 8)  # C x H x W, no batch dimension
+    with pytest.raises(ValueError, match=r"^Inception expects a batch N x C x H x W, got a tensor of shape "
+                                         r"\(3, 8, 8\): for one image, add the batch dimension with X\.unsqueeze\(0\)$"):
+        blk(image)
+    assert blk(image.unsqueeze(0)).shape == (1, 16, 8, 8)
+    # Without the check the convolutions take the unbatched image and torch.cat(dim=1) stacks heights.
+    monkeypatch.setattr(googlenet, "check_block_input", lambda *args: None)
+    assert blk(image).shape == (4, 32, 8)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [lambda: Residual(3), lambda: Residual(6, use_1x1conv=True, strides=2), lambda: ResNeXtBlock(3, 1, 1),
+     lambda: ResNeXtBlock(8, 2, 1, use_1x1conv=True)],
+    ids=["Residual", "Residual-1x1", "ResNeXtBlock", "ResNeXtBlock-1x1"],
+)
+def test_residual_blocks_refuse_an_unbatched_image(block: Callable[[], nn.Module]) -> None:
+    blk = block()
+    name = type(blk).__name__
+    with pytest.raises(ValueError, match=rf"^{name} expects a batch N x C x H x W, got a tensor of shape \(3, 6, 6\)"):
+        blk(torch.randn(3, 6, 6))
+    with pytest.raises(ValueError):  # without the check: batch norm's own complaint (3D input), from inside
+        blk.bn1(blk.conv1(torch.randn(3, 6, 6)))
+
+
+def test_batch_norm_refuses_an_unbatched_image() -> None:
+    with pytest.raises(ValueError, match=r"expects N x C x H x W with C = 3, got a tensor of shape \(3, 6, 6\)"):
+        BatchNorm(3, num_dims=4)(torch.randn(3, 6, 6))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"eps": -1.0}, r"eps must be > 0, got -1\.0: write e\.g\. eps=1e-05"),
+        ({"eps": float("nan")}, r"eps must be a finite number, got nan"),
+        ({"eps": 0}, r"eps must be > 0, got 0"),
+        ({"momentum": 1.5}, r"momentum must be >= 0 and <= 1, got 1\.5: write e\.g\. momentum=0\.1"),
+        ({"momentum": float("nan")}, r"momentum must be a finite number, got nan"),
+        ({"momentum": -0.1}, r"momentum must be >= 0 and <= 1, got -0\.1"),
+    ],
+)
+def test_batch_norm_layer_checks_eps_and_momentum(kwargs: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        BatchNorm(4, num_dims=4, **kwargs)
+
+
+def test_negative_eps_would_make_every_output_nan() -> None:
+    X = torch.zeros(2, 4, 3, 3)  # a constant batch: variance 0
+    assert torch.isnan((X - X.mean()) / torch.sqrt(X.var(unbiased=False) - 1.0)).all()  # the formula with eps=-1
+    with pytest.raises(ValueError, match="eps must be positive"):  # PyTorch refuses it too
+        F.batch_norm(X, None, None, training=True, eps=-1.0)
+    gamma, beta = torch.ones(1, 4, 1, 1), torch.zeros(1, 4, 1, 1)
+    mean, var = torch.zeros(1, 4, 1, 1), torch.ones(1, 4, 1, 1)
+    for eps, message in [(-1.0, r"eps must be >= 0, got -1\.0"), (float("nan"), "eps must be a finite number")]:
+        with pytest.raises(ValueError, match=message):
+            batch_norm(X, gamma, beta, mean, var, eps=eps, momentum=0.1)
+    with pytest.raises(ValueError, match=r"momentum must be >= 0 and <= 1, got 2"):
+        batch_norm(X, gamma, beta, mean, var, eps=1e-5, momentum=2)
+    assert BatchNorm(4, num_dims=4, eps=np.float64(1e-3), momentum=np.float32(0.5)).eps == 1e-3
+
+
+def test_blocks_accept_numpy_integers() -> None:
+    i = np.int64
+    assert repr(vgg_block(i(2), i(8))) == repr(vgg_block(2, 8))
+    assert repr(nin_block(i(8), i(5), i(1), i(2))) == repr(nin_block(8, 5, 1, 2))
+    assert repr(Inception(i(4), (i(2), i(8)), (i(2), i(6)), i(3))) == repr(Inception(4, (2, 8), (2, 6), 3))
+    assert repr(Residual(i(6), True, i(2))) == repr(Residual(6, True, 2))
+    assert repr(ResNeXtBlock(i(32), i(4), np.float64(0.5))) == repr(ResNeXtBlock(32, 4, 0.5))
+    assert repr(BatchNorm(i(4), i(2))) == repr(BatchNorm(4, 2))
+    arch = tuple((i(n), i(c)) for n, c in VGG_ARCHS["tiny"])
+    vgg = VGG(arch, num_hiddens=i(64), num_classes=i(10))
+    assert vgg.arch == VGG_ARCHS["tiny"] and all(type(v) is int for pair in vgg.arch for v in pair)
+    assert repr(vgg) == repr(VGG(VGG_ARCHS["tiny"], num_hiddens=64))
+    assert repr(ResNet(tuple((i(n), i(c)) for n, c in ((1, 8), (1, 16))))) == repr(ResNet(((1, 8), (1, 16))))
+    assert repr(AlexNet(width=np.float64(0.25))) == repr(AlexNet(width=0.25))
+    assert Residual(i(3))(torch.randn(2, 3, 4, 4)).shape == (2, 3, 4, 4)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [lambda: vgg_block(True, 8), lambda: vgg_block(2, 8.0), lambda: Residual(True), lambda: Inception(True, (2, 8), (2, 6), 3),
+     lambda: ResNeXtBlock(32, True, 1), lambda: BatchNorm(True, 4), lambda: nin_block(8, 5, True, 2),
+     lambda: VGG(VGG_ARCHS["tiny"], num_hiddens=True), lambda: Residual(3, use_1x1conv=1)],
+    ids=["vgg_block-bool", "vgg_block-float", "Residual", "Inception", "ResNeXtBlock", "BatchNorm", "nin_block",
+         "VGG-num_hiddens", "Residual-use_1x1conv"],
+)
+def test_a_bool_or_float_is_no_count(build: Callable[[], nn.Module]) -> None:
+    with pytest.raises(TypeError, match=r"must be (a whole number|True or False), got (True|8\.0|1) \((bool|float|int)\)"):
+        build()
+
+
+# ----------------------------------------------------------------------------- summary output and arguments
+
+
+LENET_SUMMARY = (
+    "Layer   Type       Output shape      Params     MACs  Receptive field\n"
+    "---------------------------------------------------------------------\n"
+    "net.0   Conv2d     1 x 6 x 28 x 28      156  117,600  5x5            \n"
+    "net.1   Sigmoid    1 x 6 x 28 x 28        0        0                 \n"
+    "net.2   AvgPool2d  1 x 6 x 14 x 14        0        0  6x6            \n"
+    "net.3   Conv2d     1 x 16 x 10 x 10   2,416  240,000  14x14          \n"
+    "net.4   Sigmoid    1 x 16 x 10 x 10       0        0                 \n"
+    "net.5   AvgPool2d  1 x 16 x 5 x 5         0        0  16x16          \n"
+    "net.6   Flatten    1 x 400                0        0                 \n"
+    "net.7   Linear     1 x 120           48,120   48,000                 \n"
+    "net.8   Sigmoid    1 x 120                0        0                 \n"
+    "net.9   Linear     1 x 84            10,164   10,080                 \n"
+    "net.10  Sigmoid    1 x 84                 0        0                 \n"
+    "net.11  Linear     1 x 10               850      840                 \n"
+    "---------------------------------------------------------------------\n"
+    "LeNet, input 1 x 1 x 28 x 28 -> output 1 x 10: 61,706 parameters (61,706 trainable), "
+    "416,520 MACs (416.52 K), receptive field 16x16"
+)  # as printed in notebooks/07-6-lenet.ipynb, padding included
+
+
+def test_model_summary_prints_as_before() -> None:
+    summary = model_summary(LeNet(), (1, 1, 28, 28))
+    assert str(summary) == LENET_SUMMARY
+    markdown = summary.to_markdown().splitlines()
+    assert markdown[:3] == [
+        "| Layer | Type | Output shape | Params | MACs | Receptive field |",
+        "|---|---|---|---:|---:|---|",
+        "| net.0 | Conv2d | 1 x 6 x 28 x 28 | 156 | 117,600 | 5x5 |",
+    ]
+    assert markdown[-2:] == ["", LENET_SUMMARY.splitlines()[-1]] and summary.to_markdown().endswith("16x16\n")
+
+
+def test_model_summary_accepts_numpy_integers() -> None:
+    summary = model_summary(ResNet18(width=0.25), tuple(np.int64(d) for d in (1, 1, 32, 32)), depth=np.int64(2))
+    assert summary.input_shape == (1, 1, 32, 32) and all(type(d) is int for d in summary.input_shape)
+    assert [row.name for row in summary.rows][0] == "net.b1"
+    with pytest.raises(TypeError, match=r"depth must be a whole number, got True \(bool\)"):
+        model_summary(LeNet(), (1, 1, 28, 28), depth=True)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"got \(1, True, 28, 28\)"):
+        model_summary(LeNet(), (1, True, 28, 28))

@@ -551,7 +551,7 @@ def test_torchvision_resnet18():
 def test_single_layer_and_model_wrappers():
     assert receptive_fields(nn.MaxPool2d(3, 2)) == [ReceptiveField("", "pool", (3, 3), (2, 2), (1.0, 1.0))]
 
-    class Classifier(nn.Module):  # like course_utils.classifier.Classifier: self.net
+    class Classifier(nn.Module):  # like course_utils.models.Classifier: self.net
         def __init__(self) -> None:
             super().__init__()
             self.net = nn.Sequential(nn.LazyConv2d(4, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten())

@@ -21,7 +21,7 @@ from torch import nn
 
 from course_utils.callbacks import Callback, CancelFitException, EarlyStopping, LivePlot
 from course_utils.checkpoint import CheckpointError, CheckpointMismatchError, model_fingerprint, read_checkpoint
-from course_utils.classifier import Classifier
+from course_utils.models import Classifier
 from course_utils.data import FashionMNIST
 from course_utils.device import select_device
 from course_utils.trainer import EpochMetrics, History, Trainer
@@ -776,7 +776,7 @@ _KILL_SCRIPT = textwrap.dedent('''
     import os, signal, sys
     import torch
     from torch import nn
-    from course_utils.classifier import Classifier
+    from course_utils.models import Classifier
     from course_utils.data import FashionMNIST
     from course_utils.trainer import Trainer
 
