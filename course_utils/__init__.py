@@ -4,13 +4,24 @@ The book's names work as in the book::
 
     from course_utils import corr2d, pool2d, FashionMNIST, LeNet, Trainer
 
-Modules: ``ops`` (cross-correlation and pooling), ``shapes`` (output sizes and receptive
-fields), ``data`` (Fashion-MNIST, offline), ``trainer``/``callbacks``/``sizes`` (training),
-``classifier``/``models``/``summary`` (the networks), ``widgets``/``plotting``/``checks``
-(the notebooks' explorers, figures and self-checks).
+One job per module:
 
-``widgets`` (ipywidgets) and ``summary`` (torchinfo) load on first use, so training code
-runs on a machine that has only torch, torchvision, tqdm and matplotlib.
+* the maths: ``ops`` (cross-correlation and pooling), ``shapes`` (output sizes, the formula
+  with its numbers, window taps, receptive-field arithmetic), ``fields`` (receptive fields of
+  a whole ``nn.Module``, traced with ``torch.fx``);
+* the data: ``data_sources`` (where the Fashion-MNIST bytes come from, checked), ``data``
+  (batches and the book's data module);
+* the networks: ``models`` (one file per book section, ``get_model``), ``summary``;
+* training: ``trainer``, ``callbacks``, ``checkpoint`` (the checkpoint format), ``sizes``
+  (how big a run is), ``device``;
+* measurements: ``comparison`` (the models side by side, with the committed results in
+  ``course_utils/results/``), ``profiling`` (the cost of one training step);
+* the notebooks: ``widgets`` (explorers), ``plotting`` (figures), ``checks`` (self-checks);
+* shared helpers: ``validate`` (argument checks), ``formatting`` (numbers and tables),
+  ``files`` (atomic writes).
+
+``widgets`` (ipywidgets) and ``summary`` (torchinfo), and what builds on them, load on first
+use, so training code runs on a machine that has only torch, torchvision, tqdm and matplotlib.
 """
 
 from __future__ import annotations
@@ -18,7 +29,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from course_utils.data import FashionMNIST
+from course_utils.data import FashionMNIST, text_labels
 from course_utils.data_sources import DataIntegrityError, DataNotFoundError, load_fashion_mnist, load_sample
 from course_utils.fields import overall_receptive_field, receptive_fields
 from course_utils.models import (
@@ -29,6 +40,7 @@ from course_utils.models import (
     BatchNorm,
     BNLeNet,
     BNLeNetScratch,
+    MODELS,
     Classifier,
     GoogleNet,
     Inception,
@@ -39,6 +51,7 @@ from course_utils.models import (
     ResNet18,
     ResNeXtBlock,
     batch_norm,
+    get_model,
     init_cnn,
     nin_block,
     vgg_block,
@@ -62,7 +75,8 @@ from course_utils.shapes import (
     to_2tuple,
 )
 from course_utils.sizes import resolve_size, training_setup
-from course_utils.trainer import History, Trainer, select_device
+from course_utils.device import select_device
+from course_utils.trainer import History, Trainer
 
 __version__ = "0.1.0"
 
@@ -71,6 +85,9 @@ _LAZY = {
     "layer_summary": "course_utils.summary",
     "model_summary": "course_utils.summary",
     "ModelSummary": "course_utils.summary",
+    "compare_models": "course_utils.comparison",
+    "training_costs": "course_utils.profiling",
+    "measure_step": "course_utils.profiling",
     "ParameterCalculator": "course_utils.widgets",
     "ReceptiveFieldExplorer": "course_utils.widgets",
     "PaddingStrideExplorer": "course_utils.widgets",
@@ -100,6 +117,7 @@ __all__ = [
     "overall_receptive_field",
     # data and training
     "FashionMNIST",
+    "text_labels",
     "load_fashion_mnist",
     "load_sample",
     "DataNotFoundError",
@@ -110,6 +128,8 @@ __all__ = [
     "training_setup",
     "resolve_size",
     # models
+    "MODELS",
+    "get_model",
     "Classifier",
     "init_cnn",
     "LeNet",
