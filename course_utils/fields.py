@@ -302,7 +302,8 @@ def receptive_fields(layers: Sequence[LayerSpec] | nn.Module) -> list[ReceptiveF
         return _walk_module(layers).fields
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
         raise TypeError(
-            f"layers must be a list of LayerSpec or an nn.Module, got {type(layers).__name__}"
+            f"layers must be a list of LayerSpec or an nn.Module, got {layers!r} ({type(layers).__name__}): "
+            "e.g. receptive_fields([LayerSpec('conv', 3), LayerSpec('pool', 2, stride=2)]) or receptive_fields(model)"
         )
     return _walk_specs(layers)
 

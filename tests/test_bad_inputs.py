@@ -53,7 +53,8 @@ CASES: list[Case] = []
 def bad(label: str, values: list[object], call: Callable[[object], object]) -> None:
     """One case per value: ``call(value)`` must be refused, naming the value."""
     for value in values:
-        CASES.append(Case(f"{label}={value!r}", lambda v=value: call(v), _fragment(value)))
+        shown = f"a tensor of shape {tuple(value.shape)}" if isinstance(value, torch.Tensor) else repr(value)
+        CASES.append(Case(f"{label}={shown}", lambda v=value: call(v), _fragment(value)))
 
 
 COUNT = [0, -1, True, 2.5, "2", None]  # where a positive whole number is expected
@@ -120,7 +121,7 @@ for _name, _build, _side in [("LeNet", cu.LeNet, 28), ("AlexNet", lambda: cu.Ale
     bad(f"{_name} forward dtype", [torch.float64, torch.uint8, torch.int64],
         lambda v, b=_build, s=_side: _forward(b(), torch.zeros(2, 1, s, s, dtype=v)))
     CASES.append(Case(f"{_name} forward NumPy", lambda b=_build, s=_side: _forward(b(), np.zeros((2, 1, s, s), np.float32)),
-                      "ndarray"))
+                      "NumPy array"))
     CASES.append(Case(f"{_name} forward unbatched", lambda b=_build, s=_side: _forward(b(), torch.zeros(1, s, s)),
                       f"(1, {_side}, {_side})"))
 CASES.append(Case("LeNet forward 28 then 32", lambda: (lambda m: (_forward(m, torch.zeros(2, 1, 28, 28)),
@@ -142,10 +143,12 @@ bad("FashionMNIST source", ["Sample", "mnist", None, 1], lambda v: cu.FashionMNI
 bad("FashionMNIST num_train", [0, -5, True, 10.0, "100", 2001], lambda v: cu.FashionMNIST(source="sample", num_train=v))
 bad("FashionMNIST repeat", COUNT, lambda v: cu.FashionMNIST(source="sample", repeat=v))
 bad("FashionMNIST seed", [-1, 1.5, True, "0", None], lambda v: cu.FashionMNIST(source="sample", seed=v))
-bad("FashionMNIST root", [ROOT / "README.md", 3], lambda v: cu.FashionMNIST(root=v))
+bad("FashionMNIST root", [3], lambda v: cu.FashionMNIST(root=v))
+CASES.append(Case("FashionMNIST root=<a file>", lambda: cu.FashionMNIST(root=ROOT / "README.md"), str(ROOT / "README.md")))
 bad("load_fashion_mnist train", [None, "train", 1, 0], lambda v: cu.load_fashion_mnist(v))
 bad("load_sample train", [None, "train", 1], lambda v: cu.load_sample(v))
-bad("text_labels", [[-1], [10], [1.5], ["shirt"]], lambda v: cu.FashionMNIST(source="sample").text_labels(v))
+for _label in (-1, 10, 1.5, "shirt"):
+    CASES.append(Case(f"text_labels=[{_label!r}]", lambda v=_label: cu.text_labels([v]), repr(_label)))
 
 # ----------------------------------------------------------------------------- training
 bad("Trainer max_epochs", [-1, True, 2.5, "10", None], lambda v: cu.Trainer(max_epochs=v))

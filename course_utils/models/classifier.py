@@ -319,8 +319,10 @@ class Classifier(nn.Module):
         draws from the global generator, as the book does.
         """
         if isinstance(inputs, torch.Tensor) or not isinstance(inputs, Sequence):
+            got = (f"a tensor of shape {tuple(inputs.shape)}" if isinstance(inputs, torch.Tensor)
+                   else f"{inputs!r} ({type(inputs).__name__})")
             raise TypeError(
-                f"inputs must be a list of the forward pass's arguments, got {type(inputs).__name__}: "
+                f"inputs must be a list of the forward pass's arguments, got {got}: "
                 f"write model.apply_init([X], init_cnn) with X one batch of images"
             )
         if seed is not None:
