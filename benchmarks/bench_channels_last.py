@@ -24,19 +24,16 @@ from datetime import datetime, timezone
 
 import torch
 
-from course_utils import models
+from course_utils.models import get_model
 from course_utils.models import Classifier, init_cnn
+from course_utils.profiling import training_step
 from course_utils.sizes import MODEL_SETTINGS, training_setup
 
 
 def step_seconds(model: Classifier, optimizer: torch.optim.Optimizer, X: torch.Tensor,
                  y: torch.Tensor) -> float:
     start = time.perf_counter()
-    loss = model.loss(model(X), y)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-    loss.item()
+    training_step(model, optimizer, X, y).item()
     return time.perf_counter() - start
 
 
@@ -46,7 +43,7 @@ def compare(name: str, rounds: int) -> tuple[str, int, float, float]:
     torch.manual_seed(0)
     X = torch.rand(run.batch_size, 1, *run.resize)
     y = torch.randint(0, 10, (run.batch_size,))
-    default = getattr(models, run.model_name)(lr=run.lr, **run.model_kwargs)
+    default = get_model(name, lr=run.lr, **run.model_kwargs)
     default.apply_init([X], init_cnn)
     last = copy.deepcopy(default).to(memory_format=torch.channels_last)
     variants = {

@@ -51,6 +51,7 @@ import torch
 from course_utils.data import FashionMNIST
 from course_utils.data_sources import SPLIT_FILES, load_fashion_mnist
 from course_utils.models import LeNet, init_cnn
+from course_utils.profiling import training_step
 
 Loader = Iterable[tuple[torch.Tensor, torch.Tensor]]
 
@@ -102,10 +103,7 @@ def time_training(make_loader: Callable[[], Loader], steps: int) -> float:
     batches = _endless(make_loader)
     for _ in range(steps):
         X, y = next(batches)
-        loss = model.loss(model(X), y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        loss = training_step(model, optimizer, X, y)
         seen += len(y)
     loss.item()
     return seen / (time.perf_counter() - start)

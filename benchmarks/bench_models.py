@@ -42,6 +42,7 @@ from course_utils.models import (
 )
 from course_utils.device import machine_description
 from course_utils.formatting import duration
+from course_utils.profiling import training_step
 from course_utils.summary import model_summary
 
 EPOCH_IMAGES = 60_000  # Fashion-MNIST's training set
@@ -124,10 +125,7 @@ def time_training_step(
     optimizer = model.configure_optimizers()
 
     def step() -> None:
-        optimizer.zero_grad(set_to_none=True)
-        loss = model.loss(model(X), Y)
-        loss.backward()
-        optimizer.step()
+        training_step(model, optimizer, X, Y)
 
     for _ in range(warmup):
         step()
