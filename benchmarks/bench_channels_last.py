@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
-import platform
 import statistics
 import sys
 import time
@@ -24,6 +22,7 @@ from datetime import datetime, timezone
 
 import torch
 
+from course_utils.device import machine_description
 from course_utils.models import get_model
 from course_utils.models import Classifier, init_cnn
 from course_utils.profiling import training_step
@@ -67,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = args.models or (["lenet", "bnlenet"] if args.quick else list(MODEL_SETTINGS))
     rounds = args.rounds or (3 if args.quick else 15)
-    print(f"{platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__} ({torch.get_num_threads()} threads), "
+    print(f"{machine_description()}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
           f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; one training step, medians of {rounds}\n")
     print("| model (cpu size) | image | default | channels_last | speed-up |")
     print("| --- | ---: | ---: | ---: | ---: |")

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import struct
 import sys
@@ -49,6 +48,7 @@ from pathlib import Path
 import torch
 
 from course_utils.data import FashionMNIST
+from course_utils.device import machine_description
 from course_utils.data_sources import SPLIT_FILES, load_fashion_mnist
 from course_utils.models import LeNet, init_cnn
 from course_utils.profiling import training_step
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("(b) batches only, 224x224, batch 128", b_ours, b_book, ">= 10x"))
 
     lines = [
-        f"Fashion-MNIST pipelines on {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Fashion-MNIST pipelines on {machine_description()}, "
         f"torch {torch.__version__} ({torch.get_num_threads()} threads), {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
         f"{', --quick' if args.quick else ''}; medians of {repeats}",
         "",

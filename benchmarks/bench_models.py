@@ -57,7 +57,6 @@ class Config:
 
 
 # VGG's small arch with half the channels and 512 hidden units.
-_VGG_HALF = tuple((n, c // 2) for n, c in VGG_ARCHS["small"])
 
 CONFIGS = [
     Config("LeNet", "book", LeNet, (28,)),
@@ -66,7 +65,7 @@ CONFIGS = [
     Config("AlexNet", "book", AlexNet, (224, 96, 67)),
     Config("AlexNet", "width=0.25", lambda: AlexNet(width=0.25), (96, 67)),
     Config("VGG", "small arch", lambda: VGG(VGG_ARCHS["small"]), (224, 96, 64)),
-    Config("VGG", "small arch / 2, num_hiddens=512", lambda: VGG(_VGG_HALF, num_hiddens=512), (96, 64)),
+    Config("VGG", "small arch / 2, num_hiddens=512", lambda: VGG(VGG_ARCHS["eighth"], num_hiddens=512), (96, 64)),
     Config("NiN", "book", NiN, (224, 96, 67)),  # 67 is NiN's smallest input (64 is too small)
     Config("NiN", "width=0.25", lambda: NiN(width=0.25), (96, 67)),
     Config("GoogleNet", "book", GoogleNet, (96, 64, 32)),
