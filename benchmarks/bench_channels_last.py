@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
-import platform
 import statistics
 import sys
 import time
@@ -24,19 +22,17 @@ from datetime import datetime, timezone
 
 import torch
 
-from course_utils import models
+from course_utils.device import machine_description
+from course_utils.models import get_model
 from course_utils.models import Classifier, init_cnn
+from course_utils.profiling import training_step
 from course_utils.sizes import MODEL_SETTINGS, training_setup
 
 
 def step_seconds(model: Classifier, optimizer: torch.optim.Optimizer, X: torch.Tensor,
                  y: torch.Tensor) -> float:
     start = time.perf_counter()
-    loss = model.loss(model(X), y)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-    loss.item()
+    training_step(model, optimizer, X, y).item()
     return time.perf_counter() - start
 
 
@@ -46,7 +42,7 @@ def compare(name: str, rounds: int) -> tuple[str, int, float, float]:
     torch.manual_seed(0)
     X = torch.rand(run.batch_size, 1, *run.resize)
     y = torch.randint(0, 10, (run.batch_size,))
-    default = getattr(models, run.model_name)(lr=run.lr, **run.model_kwargs)
+    default = get_model(name, lr=run.lr, **run.model_kwargs)
     default.apply_init([X], init_cnn)
     last = copy.deepcopy(default).to(memory_format=torch.channels_last)
     variants = {
@@ -70,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = args.models or (["lenet", "bnlenet"] if args.quick else list(MODEL_SETTINGS))
     rounds = args.rounds or (3 if args.quick else 15)
-    print(f"{platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__} ({torch.get_num_threads()} threads), "
+    print(f"{machine_description()}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
           f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; one training step, medians of {rounds}\n")
     print("| model (cpu size) | image | default | channels_last | speed-up |")
     print("| --- | ---: | ---: | ---: | ---: |")

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import struct
 import sys
@@ -49,8 +48,10 @@ from pathlib import Path
 import torch
 
 from course_utils.data import FashionMNIST
+from course_utils.device import machine_description
 from course_utils.data_sources import SPLIT_FILES, load_fashion_mnist
 from course_utils.models import LeNet, init_cnn
+from course_utils.profiling import training_step
 
 Loader = Iterable[tuple[torch.Tensor, torch.Tensor]]
 
@@ -102,10 +103,7 @@ def time_training(make_loader: Callable[[], Loader], steps: int) -> float:
     batches = _endless(make_loader)
     for _ in range(steps):
         X, y = next(batches)
-        loss = model.loss(model(X), y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        loss = training_step(model, optimizer, X, y)
         seen += len(y)
     loss.item()
     return seen / (time.perf_counter() - start)
@@ -199,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("(b) batches only, 224x224, batch 128", b_ours, b_book, ">= 10x"))
 
     lines = [
-        f"Fashion-MNIST pipelines on {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Fashion-MNIST pipelines on {machine_description()}, "
         f"torch {torch.__version__} ({torch.get_num_threads()} threads), {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
         f"{', --quick' if args.quick else ''}; medians of {repeats}",
         "",

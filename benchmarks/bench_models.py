@@ -42,6 +42,7 @@ from course_utils.models import (
 )
 from course_utils.device import machine_description
 from course_utils.formatting import duration
+from course_utils.profiling import training_step
 from course_utils.summary import model_summary
 
 EPOCH_IMAGES = 60_000  # Fashion-MNIST's training set
@@ -56,7 +57,6 @@ class Config:
 
 
 # VGG's small arch with half the channels and 512 hidden units.
-_VGG_HALF = tuple((n, c // 2) for n, c in VGG_ARCHS["small"])
 
 CONFIGS = [
     Config("LeNet", "book", LeNet, (28,)),
@@ -65,7 +65,7 @@ CONFIGS = [
     Config("AlexNet", "book", AlexNet, (224, 96, 67)),
     Config("AlexNet", "width=0.25", lambda: AlexNet(width=0.25), (96, 67)),
     Config("VGG", "small arch", lambda: VGG(VGG_ARCHS["small"]), (224, 96, 64)),
-    Config("VGG", "small arch / 2, num_hiddens=512", lambda: VGG(_VGG_HALF, num_hiddens=512), (96, 64)),
+    Config("VGG", "small arch / 2, num_hiddens=512", lambda: VGG(VGG_ARCHS["eighth"], num_hiddens=512), (96, 64)),
     Config("NiN", "book", NiN, (224, 96, 67)),  # 67 is NiN's smallest input (64 is too small)
     Config("NiN", "width=0.25", lambda: NiN(width=0.25), (96, 67)),
     Config("GoogleNet", "book", GoogleNet, (96, 64, 32)),
@@ -124,10 +124,7 @@ def time_training_step(
     optimizer = model.configure_optimizers()
 
     def step() -> None:
-        optimizer.zero_grad(set_to_none=True)
-        loss = model.loss(model(X), Y)
-        loss.backward()
-        optimizer.step()
+        training_step(model, optimizer, X, Y)
 
     for _ in range(warmup):
         step()

@@ -50,6 +50,7 @@ from course_utils.comparison import results_dir  # noqa: E402
 from course_utils.data import FashionMNIST  # noqa: E402
 from course_utils.device import machine_description, select_device  # noqa: E402
 from course_utils.files import write_atomic  # noqa: E402
+from course_utils.profiling import training_step  # noqa: E402
 from course_utils.sizes import MODEL_SETTINGS, SizeName, training_setup  # noqa: E402
 from course_utils.trainer import Trainer  # noqa: E402
 
@@ -62,7 +63,7 @@ def build(key: str, data: FashionMNIST, size: SizeName) -> models.Classifier:
     """The model of the book's cell, initialised with init_cnn on two images of the first batch."""
     run = training_setup(key, size, verbose=False)
     torch.manual_seed(0)
-    model = getattr(models, MODEL_SETTINGS[key].name)(lr=run.lr, **run.model_kwargs)
+    model = models.get_model(key, lr=run.lr, **run.model_kwargs)
     model.apply_init([next(iter(data.get_dataloader(True)))[0][:2]], models.init_cnn)
     return model
 
@@ -100,12 +101,7 @@ def time_steps(key: str, batches: Iterable[tuple[torch.Tensor, torch.Tensor]], s
         X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
         if fast:
             X = X.contiguous(memory_format=torch.channels_last)
-        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=fast):
-            loss = model.loss(model(X), y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        loss.item()
+        training_step(model, optimizer, X, y, autocast_dtype=torch.bfloat16 if fast else None).item()
         seen += len(y)
     return seen / (time.perf_counter() - start)
 

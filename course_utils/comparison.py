@@ -31,8 +31,9 @@ from typing import Any
 
 from torch import nn
 
-from course_utils import models, validate
+from course_utils import validate
 from course_utils.formatting import MISSING, human_count, markdown_table, text_table
+from course_utils.models import get_model
 from course_utils.sizes import MODEL_SETTINGS, SIZES, SizeName, resolve_size, training_setup
 from course_utils.summary import model_summary
 
@@ -285,8 +286,7 @@ class Comparison:
 
 
 def _build(key: str, model_kwargs: Mapping[str, Any]) -> nn.Module:
-    cls = getattr(models, MODEL_SETTINGS[key].name)
-    return cls(**model_kwargs)
+    return get_model(key, **model_kwargs)
 
 
 def _checked_keys(keys: object) -> tuple[str, ...]:

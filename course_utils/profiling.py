@@ -33,6 +33,7 @@ from course_utils.formatting import MISSING, human_count, mib
 from course_utils.summary import model_summary
 
 __all__ = [
+    "training_step",
     "NOT_TIMED",
     "StepCost",
     "measure_step",
@@ -43,6 +44,24 @@ __all__ = [
 ]
 
 NOT_TIMED = "not timed"
+
+
+def training_step(
+    model: nn.Module, optimizer: torch.optim.Optimizer, X: torch.Tensor, y: torch.Tensor,
+    *, autocast_dtype: torch.dtype | None = None,
+) -> torch.Tensor:
+    """One step of minibatch SGD as the Trainer takes it: forward, ``model.loss``, backward, update.
+
+    Returns the loss (detached; reading it with ``.item()`` waits for the step on a GPU). With
+    ``autocast_dtype`` (e.g. ``torch.bfloat16`` on CUDA, as the Trainer does) the forward pass and
+    the loss run under ``torch.autocast``. The benchmarks time this one function.
+    """
+    optimizer.zero_grad(set_to_none=True)
+    with torch.autocast(X.device.type, dtype=autocast_dtype or torch.bfloat16, enabled=autocast_dtype is not None):
+        loss = model.loss(model(X), y)
+    loss.backward()
+    optimizer.step()
+    return loss.detach()
 
 
 @dataclass(frozen=True)

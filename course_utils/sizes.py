@@ -41,7 +41,7 @@ from typing import Any, Literal
 import torch
 
 from course_utils import validate
-from course_utils.models import VGG_ARCHS
+from course_utils.models import MODELS, VGG_ARCHS, Classifier
 
 __all__ = [
     "SizeName",
@@ -75,12 +75,22 @@ class RunSettings:
 
 @dataclass(frozen=True)
 class ModelSettings:
-    """A model's settings at each size; ``name`` is the class the notebook builds."""
+    """A model's settings at each size; ``key`` is its key in ``course_utils.models.MODELS``."""
 
-    name: str
+    key: str
     book: RunSettings
     cpu: RunSettings
     fast: RunSettings
+
+    @property
+    def model_class(self) -> type[Classifier]:
+        """The class the notebook builds (``MODELS[key]``)."""
+        return MODELS[self.key]
+
+    @property
+    def name(self) -> str:
+        """The class's name, e.g. ``"ResNet18"``."""
+        return self.model_class.__name__
 
     def at(self, size: SizeName) -> RunSettings:
         return {"book": self.book, "cpu": self.cpu, "fast": self.fast}[size]
@@ -96,57 +106,58 @@ class ModelSettings:
 # GoogLeNet stayed at chance (0.10) within the time budget. NiN's last block ends in a ReLU
 # on the class scores, which can all die (loss stuck at ln 10 = 2.303): at width 0.25 it
 # never left 0.10, at width 0.5 and lr 0.05 it starts learning in its second epoch.
-MODEL_SETTINGS: Mapping[str, ModelSettings] = MappingProxyType({
-    "lenet": ModelSettings(
-        "LeNet",
+_SETTINGS = (
+    ModelSettings(
+        "lenet",
         book=RunSettings(128, 28, 0.1, 10),
         cpu=RunSettings(128, 28, 0.1, 10),
         fast=RunSettings(32, 28, 0.1, 10, source="sample", repeat=10),
     ),
-    "alexnet": ModelSettings(
-        "AlexNet",
+    ModelSettings(
+        "alexnet",
         book=RunSettings(128, 224, 0.01, 10),
         cpu=RunSettings(128, 70, 0.05, 10, {"width": 0.25}),
         fast=RunSettings(64, 65, 0.01, 1, {"width": 0.125}, source="sample"),
     ),
-    "vgg": ModelSettings(
-        "VGG",
+    ModelSettings(
+        "vgg",
         book=RunSettings(128, 224, 0.01, 10, {"arch": VGG_ARCHS["small"]}),
         cpu=RunSettings(128, 32, 0.05, 10, {"arch": VGG_ARCHS["eighth"], "num_hiddens": 512}),
         fast=RunSettings(64, 32, 0.01, 1, {"arch": VGG_ARCHS["tiny"], "num_hiddens": 64},
                          source="sample"),
     ),
-    "nin": ModelSettings(
-        "NiN",
+    ModelSettings(
+        "nin",
         book=RunSettings(128, 224, 0.05, 10),
         cpu=RunSettings(128, 70, 0.05, 6, {"width": 0.5}),
         fast=RunSettings(64, 67, 0.05, 1, {"width": 0.125}, source="sample"),
     ),
-    "googlenet": ModelSettings(
-        "GoogleNet",
+    ModelSettings(
+        "googlenet",
         book=RunSettings(128, 96, 0.01, 10),
         cpu=RunSettings(128, 48, 0.1, 4, {"width": 0.25}),
         fast=RunSettings(64, 32, 0.01, 1, {"width": 0.125}, source="sample"),
     ),
-    "bnlenet_scratch": ModelSettings(
-        "BNLeNetScratch",
+    ModelSettings(
+        "bnlenet_scratch",
         book=RunSettings(128, 28, 0.1, 10),
         cpu=RunSettings(128, 28, 0.1, 10),
         fast=RunSettings(64, 28, 0.1, 2, source="sample"),
     ),
-    "bnlenet": ModelSettings(
-        "BNLeNet",
+    ModelSettings(
+        "bnlenet",
         book=RunSettings(128, 28, 0.1, 10),
         cpu=RunSettings(128, 28, 0.1, 10),
         fast=RunSettings(64, 28, 0.1, 2, source="sample"),
     ),
-    "resnet18": ModelSettings(
-        "ResNet18",
+    ModelSettings(
+        "resnet18",
         book=RunSettings(128, 96, 0.01, 10),
         cpu=RunSettings(128, 48, 0.01, 5, {"width": 0.25}),
         fast=RunSettings(64, 32, 0.01, 1, {"width": 0.125}, source="sample"),
     ),
-})
+)
+MODEL_SETTINGS: Mapping[str, ModelSettings] = MappingProxyType({entry.key: entry for entry in _SETTINGS})
 
 
 def resolve_size() -> tuple[SizeName, str]:
@@ -166,17 +177,16 @@ def resolve_size() -> tuple[SizeName, str]:
     return "cpu", "no GPU found"
 
 
-def _model_default(class_name: str, argument: str) -> Any:
-    """The default of ``argument`` in the constructor of ``course_utils.models.<class_name>`` (the book's value)."""
-    from course_utils import models  # here: the models are needed only to describe a change
-
-    parameter = inspect.signature(getattr(models, class_name)).parameters.get(argument)
+def _model_default(model_class: type[Classifier], argument: str) -> Any:
+    """The default of ``argument`` in the constructor of ``model_class`` (the book's value)."""
+    parameter = inspect.signature(model_class).parameters.get(argument)
     if parameter is None or parameter.default is inspect.Parameter.empty:
         return "its default"
     return parameter.default
 
 
-def _differences(name: str, run: RunSettings, book: RunSettings) -> list[str]:
+def _differences(entry: ModelSettings, run: RunSettings, book: RunSettings) -> list[str]:
+    name = entry.name
     changes: list[str] = []
     if run.source == "sample":
         changes.append("the 2,000-image sample (book: 60,000 images), validated on 500 (book: 10,000)")
@@ -194,7 +204,7 @@ def _differences(name: str, run: RunSettings, book: RunSettings) -> list[str]:
         changes.append(f"{run.max_epochs} epoch{'s' * (run.max_epochs != 1)} (book {book.max_epochs})")
     for key in sorted(set(run.model_kwargs) | set(book.model_kwargs)):
         if run.model_kwargs.get(key) != book.model_kwargs.get(key):
-            was = book.model_kwargs[key] if key in book.model_kwargs else _model_default(name, key)
+            was = book.model_kwargs[key] if key in book.model_kwargs else _model_default(entry.model_class, key)
             changes.append(f"{name}({key}={run.model_kwargs.get(key)!r}) (book {was})")
     return changes
 
@@ -285,7 +295,7 @@ def training_setup(model: str, size: SizeName | None = None, *, verbose: bool = 
     entry = MODEL_SETTINGS[key]
     run, book = entry.at(size), entry.book
     setup = TrainingSetup(model=key, model_name=entry.name, size=size, why=why, settings=run,
-                          changes=", ".join(_differences(entry.name, run, book)))
+                          changes=", ".join(_differences(entry, run, book)))
     if verbose:
         print(setup)
     return setup

@@ -9,7 +9,7 @@ import textwrap
 import pytest
 import torch
 
-from course_utils import models
+from course_utils import models, sizes
 from course_utils.data import FashionMNIST
 from course_utils.sizes import MODEL_SETTINGS, SIZES, resolve_size, training_setup
 
@@ -161,8 +161,8 @@ def test_book_values_of_model_arguments_come_from_the_model_signature(monkeypatc
             super().__init__(lr, num_classes, width=width)
 
     assert "ResNet18(width=0.25) (book 1.0)" in training_setup("resnet18", "cpu", verbose=False).changes
-    monkeypatch.setattr(models, "ResNet18", WiderByDefault)
-    assert "ResNet18(width=0.25) (book 0.75)" in training_setup("resnet18", "cpu", verbose=False).changes
+    monkeypatch.setattr(sizes, "MODELS", {**models.MODELS, "resnet18": WiderByDefault})
+    assert "WiderByDefault(width=0.25) (book 0.75)" in training_setup("resnet18", "cpu", verbose=False).changes
     assert "VGG(num_hiddens=512) (book 4096)" in training_setup("vgg", "cpu", verbose=False).changes
 
 
