@@ -110,16 +110,6 @@ def _short_repr(value: object, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _checked_shape(X_shape: object) -> tuple[int, ...]:
-    """``X_shape`` as a tuple of four positive ints (NumPy integers and ``torch.Size`` accepted)."""
-    example = "e.g. (16, 1, 224, 224)"
-    if isinstance(X_shape, (str, bytes)) or not isinstance(X_shape, Sequence):
-        raise TypeError(f"X_shape must be a sequence N x C x H x W of positive integers, got {X_shape!r}: {example}")
-    if len(X_shape) != 4 or not all(validate.is_int(d) and d >= 1 for d in X_shape):
-        raise ValueError(f"X_shape must be N x C x H x W of positive integers, got {X_shape!r}: {example}")
-    return tuple(int(d) for d in X_shape)
-
-
 def _checked_model(model: object) -> nn.Module:
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {_short_repr(model)} of type {type(model).__name__}: "
@@ -159,7 +149,7 @@ def measure_step(
     model = _checked_model(model)
     timed = validate.flag(timed, "timed")
     repeats = validate.positive_int(repeats, "repeats", example=3)
-    shape = _checked_shape(X_shape)
+    shape = validate.shape(X_shape, "X_shape", dims=4, example=(16, 1, 224, 224))
     first = next(model.parameters(), None)
     if device is not None:
         dev = select_device(0, device)[0]  # refuses a device this machine does not have
@@ -314,7 +304,7 @@ def _checked_entry(name: str, entry: object) -> tuple[ModelOrBuilder, tuple[int,
     if not isinstance(model_or_builder, nn.Module) and not callable(model_or_builder):
         raise TypeError(f"entries[{name!r}]: expected a model (nn.Module) or a function that builds one, got "
                         f"{_short_repr(model_or_builder)} of type {type(model_or_builder).__name__}: {_ENTRY_EXAMPLE}")
-    return model_or_builder, _checked_shape(X_shape)
+    return model_or_builder, validate.shape(X_shape, "X_shape", dims=4, example=(16, 1, 224, 224))
 
 
 def _model_of(name: str, model_or_builder: ModelOrBuilder) -> nn.Module:

@@ -37,21 +37,6 @@ from course_utils.fields import overall_receptive_field, receptive_fields
 __all__ = ["layer_summary", "LayerRow", "ModelSummary", "model_summary"]
 
 
-def _check_shape(X_shape: object) -> tuple[int, ...]:
-    """``X_shape`` as a tuple of Python ints >= 1 (NumPy integers accepted, ``bool`` not)."""
-    if (
-        isinstance(X_shape, (str, bytes))
-        or not isinstance(X_shape, Sequence)
-        or len(X_shape) == 0
-        or not all(validate.is_int(d) and d >= 1 for d in X_shape)
-    ):
-        raise ValueError(
-            f"X_shape must be a tuple of positive integers N x C x H x W, got {X_shape!r}: "
-            f"e.g. (1, 1, 28, 28) for one Fashion-MNIST image"
-        )
-    return tuple(int(d) for d in X_shape)
-
-
 def layer_summary(model: nn.Module, X_shape: Sequence[int]) -> None:
     """Print the class name and output shape of every layer of ``model.net`` (D2L 7.6).
 
@@ -60,7 +45,7 @@ def layer_summary(model: nn.Module, X_shape: Sequence[int]) -> None:
     same, but no batch-norm statistics change, and a batch of one passes batch norm.
     Lazy layers get their parameters, as in the book.
     """
-    shape = _check_shape(X_shape)
+    shape = validate.shape(X_shape, "X_shape")
     net = getattr(model, "net", None)
     if not isinstance(net, nn.Sequential):
         raise TypeError(
@@ -185,7 +170,7 @@ def model_summary(model: nn.Module, X_shape: Sequence[int], *, depth: int | None
     >>> s.rows[0]
     LayerRow(name='net.0', layer_type='Conv2d', output_shape=(1, 6, 28, 28), num_params=156, macs=117600, receptive_field=(5, 5))
     """
-    shape = _check_shape(X_shape)
+    shape = validate.shape(X_shape, "X_shape")
     if depth is not None:  # None: every layer
         depth = validate.positive_int(depth, "depth", example=2)
     modules = {name: m for name, m in model.named_modules() if name}  # "" is the model itself

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "fraction",
     "flag",
     "choice",
+    "shape",
 ]
 
 
@@ -129,3 +130,13 @@ def choice(value: Any, name: str, options: Collection[Any]) -> Any:
         listed = ", ".join(repr(option) for option in options)
         raise ValueError(f"{name} must be one of {listed}, got {value!r}")
     return value
+
+
+def shape(value: Any, name: str, *, dims: int | None = None, example: object = (1, 1, 28, 28)) -> tuple[int, ...]:
+    """A tensor shape such as N x C x H x W: a tuple, list or ``torch.Size`` of whole numbers >= 1
+    (``dims`` of them when given), as a tuple of Python ints."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be a sequence N x C x H x W of positive integers, got {value!r}: e.g. {example}")
+    if len(value) == 0 or (dims is not None and len(value) != dims) or not all(is_int(d) and d >= 1 for d in value):
+        raise ValueError(f"{name} must be N x C x H x W of positive integers, got {value!r}: e.g. {example}")
+    return tuple(int(d) for d in value)
