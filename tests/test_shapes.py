@@ -211,7 +211,7 @@ def test_layer_spec_normalises_and_validates():
         LayerSpec("pool", 2, stride=0)
     with pytest.raises(TypeError, match=r"layers\[1\] must be a LayerSpec, got 3"):
         receptive_fields([LayerSpec("conv", 3), 3])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match=r"list of LayerSpec or an nn.Module, got str"):
+    with pytest.raises(TypeError, match=r"list of LayerSpec or an nn.Module, got 'conv' \(str\)"):
         receptive_fields("conv")  # type: ignore[arg-type]
 
 
