@@ -306,6 +306,15 @@ def image_source(scope) -> str:
     return scope.locator(".widget-image").first.get_attribute("src") or ""
 
 
+def redrawn_image(scope, before: str, what: str, timeout_s: float = 15.0) -> str:
+    """The picture's new source once the kernel has sent it (it follows the text); fails if it never comes."""
+    deadline = time.monotonic() + timeout_s
+    while (source := image_source(scope)) == before:
+        assert time.monotonic() < deadline, f"the picture was not redrawn after {what} changed"
+        time.sleep(0.1)
+    return source
+
+
 def formula_lines(n: int, k: int, p: int, s: int, d: int = 1) -> list[str]:
     return [conv_formula_text(n, k, p, s, d, name=name) for name in ("out_h", "out_w")]
 
@@ -326,8 +335,7 @@ def check_padding_stride(page, scope, step: str) -> None:
     assert (h, w) == (5, 5)
     assert handle(scope, "padding").get_attribute("aria-valuenow") in ("2", "2.0")
     shot(page, scope, f"{step}2-padding-2")
-    after_padding = image_source(scope)
-    assert after_padding != before, "the picture was not redrawn after the padding changed"
+    after_padding = redrawn_image(scope, before, "the padding")
 
     press(scope, "stride", "ArrowLeft")             # stride 2 -> 1
     s = 1
@@ -335,7 +343,7 @@ def check_padding_stride(page, scope, step: str) -> None:
     expect_text(scope, f"output {h}×{w}", f"padding {p}, stride {s}", *formula_lines(n, k, p, s))
     assert (h, w) == (10, 10)
     shot(page, scope, f"{step}3-stride-1")
-    assert image_source(scope) != after_padding
+    redrawn_image(scope, after_padding, "the stride")
 
     press(scope, "kernel size", "ArrowRight", times=2)   # kernel 3 -> 5
     k = 5
@@ -365,7 +373,7 @@ def check_pooling(page, scope, step: str) -> None:
                 pool_formula_text(n, k, p, s, name="out_h"))
     assert (h, w) == (9, 9)
     shot(page, scope, f"{step}2-stride-3")
-    assert image_source(scope) != before, "the picture was not redrawn after the stride changed"
+    redrawn_image(scope, before, "the stride")
 
     scope.locator(".widget-toggle-button", has_text=re.compile(r"^avg$")).click()
     expect_text(scope, f"avg pooling: {n}×{n} → {h}×{w}")
