@@ -82,6 +82,20 @@ def test_public_api_is_explicit_and_importable():
     assert len(set(course_utils.__all__)) == len(course_utils.__all__)
 
 
+@pytest.mark.parametrize("module", ["models", "ops"])
+def test_the_package_index_names_every_public_name_of_the_model_and_op_modules(module):
+    """course_utils.__all__ repeats these modules' lists on purpose (an explicit index that tools
+    can read); this keeps the two from drifting apart."""
+    import importlib
+
+    import course_utils
+
+    names = importlib.import_module(f"course_utils.{module}").__all__
+    assert [name for name in names if name not in course_utils.__all__] == []
+    assert all(getattr(course_utils, name) is getattr(importlib.import_module(f"course_utils.{module}"), name)
+               for name in names)
+
+
 def test_import_works_from_any_folder(tmp_path):
     out = subprocess.run(
         [sys.executable, "-c", "import course_utils, sys; print(course_utils.__file__)"],
