@@ -140,16 +140,32 @@ class NaNGuard(Callback):
 
 
 class ProgressBar(Callback):
-    """A tqdm progress bar over all batches (``tqdm.auto``: a widget in Jupyter), with running loss and images/s."""
+    """A tqdm progress bar over all batches (``tqdm.auto``: a widget in Jupyter), with running loss and images/s.
+
+    In Jupyter the bar is shown with ``display(..., display_id=True)``, and when training ends
+    (completed, stopped, interrupted or failed) that display is updated with the bar's last
+    line as its text: a saved notebook, opened without running it (where widgets are not
+    restored), shows ``100%|██████████| 4690/4690 [00:41<00:00, ...]`` rather than the bar's
+    first state, and a live kernel keeps showing the widget. Elsewhere it is tqdm's text bar.
+    """
 
     def __init__(self) -> None:
         self.bar: Any = None
+        self.handle: Any = None  # the notebook display of the bar (None outside Jupyter)
 
     def before_fit(self, trainer: Trainer) -> None:
         from tqdm.auto import tqdm
 
         total = max(trainer.max_epochs - trainer.start_epoch, 0) * trainer.num_train_batches
-        self.bar = tqdm(total=total, unit="batch", dynamic_ncols=True, leave=True)
+        notebook_tqdm = getattr(sys.modules.get("tqdm.notebook"), "tqdm_notebook", None)
+        self.handle = None
+        if notebook_tqdm is None or not issubclass(tqdm, notebook_tqdm):
+            self.bar = tqdm(total=total, unit="batch", dynamic_ncols=True, leave=True)
+            return
+        from IPython.display import display
+
+        self.bar = tqdm(total=total, unit="batch", dynamic_ncols=True, leave=True, display=False)
+        self.handle = display(self._bundle(), raw=True, display_id=True)
 
     def before_epoch(self, trainer: Trainer) -> None:
         self.bar.set_description(f"epoch {trainer.epoch + 1}/{trainer.max_epochs}")
@@ -160,8 +176,17 @@ class ProgressBar(Callback):
         self.bar.update(1)
 
     def after_fit(self, trainer: Trainer) -> None:
-        if self.bar is not None:
-            self.bar.close()
+        if self.bar is None:
+            return
+        self.bar.close()
+        if self.handle is not None:
+            self.handle.update(self._bundle(), raw=True)
+
+    def _bundle(self) -> dict[str, Any]:
+        """The notebook display of the bar: the widget's view, and its current line as text/plain."""
+        bar = self.bar
+        view = {"version_major": 2, "version_minor": 0, "model_id": bar.container.model_id}
+        return {"application/vnd.jupyter.widget-view+json": view, "text/plain": bar.format_meter(**bar.format_dict)}
 
 
 class LivePlot(Callback):

@@ -12,11 +12,14 @@ location, if any, is read by the kernel from ``FASHION_MNIST_ROOT`` as usual. Th
 kernel runs without ``MPLBACKEND`` so that figures render inline. Before running, two
 cells of each notebook are rewritten from ``scripts/links.py``: the first cell (the
 "Open in Colab" badge) and the first code cell (the Colab setup cell, inserted before
-the first code cell if missing). After running, widget state is removed from the
-notebook metadata (``metadata.widgets``) and no timing metadata is written, so a re-run
-only changes outputs. ``--check`` executes without writing anything (exit status 1 if a
-cell fails); ``--refresh`` rewrites the two cells and executes nothing (a new Colab cell
-has no outputs and no execution count).
+the first code cell if missing). Both carry the cell tag ``voila-hide``
+(``VOILA_HIDE_TAG``): the Voila app leaves those cells out (``voila.json``, and
+``binder/postBuild`` for the Jupyter server's Voila route), so it shows no badge and no
+install note. After running, widget state is removed from the notebook metadata
+(``metadata.widgets``) and no timing metadata is written, so a re-run only changes
+outputs. ``--check`` executes without writing anything (exit status 1 if a cell fails);
+``--refresh`` rewrites and tags the two cells and executes nothing (a new Colab cell has
+no outputs and no execution count).
 """
 
 from __future__ import annotations
@@ -37,17 +40,50 @@ from links import colab_badge_markdown, colab_setup_source  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = ("fast", "cpu", "book")
 COLAB_CELL_ID = "colab-setup"  # how the Colab cell is found again after its source changes
+VOILA_HIDE_TAG = "voila-hide"  # the cells the Voila app leaves out (voila.json names the same tag)
 
 
-def refresh_badge(nb: nbformat.NotebookNode, name: str) -> bool:
-    """Rewrite the badge cell (the first cell, markdown, starting with the badge); True if it changed."""
+def tag_for_voila(cell: nbformat.NotebookNode) -> bool:
+    """Give ``cell`` the tag ``VOILA_HIDE_TAG`` (its other tags kept); True if it did not have it."""
+    tags = cell.metadata.setdefault("tags", [])
+    if VOILA_HIDE_TAG in tags:
+        return False
+    tags.append(VOILA_HIDE_TAG)
+    return True
+
+
+def badge_cell(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """The badge cell: the first cell, markdown, with the 'Open In Colab' badge (ValueError if not)."""
     first = nb.cells[0] if nb.cells else None
     if first is None or first.cell_type != "markdown" or "Open In Colab" not in first.source:
         raise ValueError(f"{name}: the first cell must be the markdown 'Open In Colab' badge cell")
+    return first
+
+
+def colab_cell_index(nb: nbformat.NotebookNode, name: str) -> tuple[int, bool]:
+    """(index of the first code cell, whether it is the Colab cell: its id is ``COLAB_CELL_ID``
+    or its source is the Colab cell's). ValueError for a notebook without code cells, or with
+    the Colab cell's id on a cell that is not the first code cell."""
+    code = [index for index, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    if not code:
+        raise ValueError(f"{name}: has no code cell; the Colab cell goes before the setup cell")
+    first = nb.cells[code[0]]
+    if first.get("id") == COLAB_CELL_ID or first.source == colab_setup_source():
+        return code[0], True
+    if any(cell.get("id") == COLAB_CELL_ID for cell in nb.cells):
+        raise ValueError(f"{name}: the cell with id {COLAB_CELL_ID!r} must be the first code cell")
+    return code[0], False
+
+
+def refresh_badge(nb: nbformat.NotebookNode, name: str) -> bool:
+    """Rewrite the badge cell (the first cell, markdown, starting with the badge) and tag it
+    ``VOILA_HIDE_TAG``; True if it changed."""
+    first = badge_cell(nb, name)
     badge = colab_badge_markdown(name)
     changed = first.source != badge
     first.source = badge
-    return changed
+    tagged = tag_for_voila(first)
+    return changed or tagged
 
 
 def strip_widget_state(nb: nbformat.NotebookNode) -> None:
@@ -58,28 +94,27 @@ def strip_widget_state(nb: nbformat.NotebookNode) -> None:
 
 
 def refresh_colab_cell(nb: nbformat.NotebookNode, name: str) -> bool:
-    """Make the first code cell the Colab setup cell (insert it, or rewrite it); True if it changed.
+    """Make the first code cell the Colab setup cell (insert it, or rewrite it), tagged
+    ``VOILA_HIDE_TAG``; True if it changed.
 
     The cell is recognised by its id, ``COLAB_CELL_ID``, or its source; a new one goes right
     before the first code cell (the setup cell), with no outputs and no execution count.
     """
-    code = [index for index, cell in enumerate(nb.cells) if cell.cell_type == "code"]
-    if not code:
-        raise ValueError(f"{name}: has no code cell; the Colab cell goes before the setup cell")
+    index, found = colab_cell_index(nb, name)
     source = colab_setup_source()
-    first = nb.cells[code[0]]
-    if first.get("id") == COLAB_CELL_ID or first.source == source:
-        changed = first.source != source
-        first.source = source
-        return changed
-    if any(cell.get("id") == COLAB_CELL_ID for cell in nb.cells):
-        raise ValueError(f"{name}: the cell with id {COLAB_CELL_ID!r} must be the first code cell")
-    nb.cells.insert(code[0], nbformat.v4.new_code_cell(source, id=COLAB_CELL_ID))
+    if found:
+        cell = nb.cells[index]
+        changed = cell.source != source
+        cell.source = source
+        tagged = tag_for_voila(cell)
+        return changed or tagged
+    nb.cells.insert(index, nbformat.v4.new_code_cell(source, id=COLAB_CELL_ID, metadata={"tags": [VOILA_HIDE_TAG]}))
     return True
 
 
 def refresh_cells(nb: nbformat.NotebookNode, name: str) -> bool:
-    """Rewrite the badge and Colab cells from ``links`` (``scripts/links.py``); True if either changed."""
+    """Rewrite the badge and Colab cells from ``links`` (``scripts/links.py``), both tagged
+    ``VOILA_HIDE_TAG``; True if either changed."""
     badge = refresh_badge(nb, name)
     colab = refresh_colab_cell(nb, name)
     return badge or colab
@@ -142,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--check", action="store_true", help="execute but do not write the notebooks back")
     what.add_argument("--refresh", action="store_true",
-                      help="only rewrite the badge and Colab cells from scripts/links.py; execute nothing")
+                      help="only rewrite (and tag) the badge and Colab cells from scripts/links.py; execute nothing")
     args = parser.parse_args(argv)
 
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))

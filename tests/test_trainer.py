@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import copy
 import errno
+import json
 import math
 import os
 import pickle
 import random
+import re
 import subprocess
 import sys
 import textwrap
@@ -308,6 +310,116 @@ def test_text_fallback_prints_one_line_per_epoch(capsys):
     out = capsys.readouterr()
     lines = [line for line in (out.out + out.err).splitlines() if line.startswith("epoch ") and "val_acc" in line]
     assert [line.split(":")[0] for line in lines] == ["epoch 1/2", "epoch 2/2"]
+
+
+# ----------------------------------------------------------------------------- the progress bar in a saved notebook
+_BAR_CELLS = {
+    "setup": '''
+        import json
+        import torch
+        from torch import nn
+        from course_utils.callbacks import Callback, CancelFitException
+        from course_utils.data import FashionMNIST
+        from course_utils.models import Classifier
+        from course_utils.trainer import Trainer
+
+        torch.set_num_threads(1)
+
+        class Tiny(Classifier):
+            def __init__(self):
+                super().__init__(lr=0.1, num_classes=10)
+                self.net = nn.Sequential(nn.Flatten(), nn.LazyLinear(10))
+
+        class RaiseAt(Callback):
+            order = 5  # after the progress bar has counted the batch
+            def __init__(self, epoch, batch, error):
+                self.epoch, self.batch, self.error = epoch, batch, error
+            def after_batch(self, trainer):
+                if (trainer.epoch + 1, trainer.batch_idx + 1) == (self.epoch, self.batch):
+                    raise self.error
+
+        data = FashionMNIST(batch_size=64, source="sample", num_train=640)
+        trainers = {}
+        def run(name, *callbacks):
+            trainers[name] = Trainer(2, callbacks=list(callbacks))
+            trainers[name].fit(Tiny(), data)
+    ''',
+    "completed": 'run("completed")',
+    "stopped": 'run("stopped", RaiseAt(1, 3, CancelFitException("enough")))',
+    "interrupted": 'run("interrupted", RaiseAt(2, 4, KeyboardInterrupt()))',
+    "failed": 'run("failed", RaiseAt(1, 5, RuntimeError("a failing batch")))',
+    "report": '''
+        print(json.dumps({name: {"status": t.history.status, "epoch": t.epoch, "batch": t.batch_idx,
+                                 "loss": t.running_loss, "batches": t.num_train_batches}
+                          for name, t in trainers.items()}))
+    ''',
+}
+# batches the bar has counted when each run ends, of 2 epochs x 10 batches (640 images, batch 64)
+_BAR_COUNTS = {"completed": 20, "stopped": 3, "interrupted": 14, "failed": 5}
+
+
+@pytest.fixture(scope="module")
+def trained_notebook() -> dict:
+    """A notebook that trains a tiny model four times (to the end, stopped, interrupted, failed),
+    executed by nbclient as scripts/run_notebooks.py does, with the widget state kept."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    cells = [nbformat.v4.new_code_cell(textwrap.dedent(source).strip()) for source in _BAR_CELLS.values()]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    root = Path(__file__).resolve().parents[1]  # the kernel runs here, so it imports this course_utils
+    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True, store_widget_state=True,
+                   resources={"metadata": {"path": str(root)}}).execute()
+    report = json.loads(nb.cells[-1].outputs[-1]["text"])
+    return {"cells": dict(zip(_BAR_CELLS, nb.cells)), "report": report,
+            "widgets": nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]}
+
+
+def _bar_outputs(cell) -> list:
+    return [o for o in cell.outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("run", list(_BAR_COUNTS))
+def test_saved_progress_bar_shows_its_final_state(trained_notebook, run):
+    """The bar's saved text/plain is its last line (epoch, count, postfix of the last batch), not
+    its first state; the view still points at the live widget, whose bar reached the same count."""
+    cell, report = trained_notebook["cells"][run], trained_notebook["report"][run]
+    assert report["status"] == {"failed": "running"}.get(run, run)
+    if run == "failed":
+        assert any(o.output_type == "error" and o.evalue == "a failing batch" for o in cell.outputs)
+    n, total = _BAR_COUNTS[run], 2 * report["batches"]
+    assert report["batches"] == 10
+    (bar,) = _bar_outputs(cell)  # one display, updated in place: no first state left behind
+    text = bar["data"]["text/plain"]
+    expected = (rf"epoch {report['epoch'] + 1}/2: {100 * n / total:3.0f}%\|[█▏▎▍▌▋▊▉ ]{{10}}\| {n}/{total} "
+                rf"\[\d\d:\d\d<\d\d:\d\d, +\d+(\.\d+)?batch/s, img_s=[\d,]+, "
+                rf"loss={re.escape(format(report['loss'], '.3f'))}\]")
+    assert re.fullmatch(expected, text), text
+    assert n == report["epoch"] * report["batches"] + report["batch"] + 1
+    widgets = trained_notebook["widgets"]
+    box = widgets[bar["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]]["state"]
+    progress = [widgets[child.removeprefix("IPY_MODEL_")]["state"] for child in box["children"]]
+    (live,) = [state for state in progress if state["_model_name"] in ("IntProgressModel", "FloatProgressModel")]
+    assert (live["value"], live["max"]) == (n, total)
+    assert live["bar_style"] == ("success" if run == "completed" else "danger")
+
+
+def test_progress_bar_outside_jupyter_is_the_text_bar(monkeypatch, capsys):
+    """In a plain terminal the bar is tqdm's text bar on stderr, and nothing is displayed."""
+    import IPython.display
+
+    from course_utils.callbacks import ProgressBar
+
+    def no_display(*args, **kwargs):
+        raise AssertionError("outside Jupyter nothing is displayed")
+
+    monkeypatch.setattr(IPython.display, "display", no_display)
+    bar = ProgressBar()
+    quiet(1, callbacks=[bar]).fit(TinyNet(), small_data())
+    assert bar.handle is None
+    err = capsys.readouterr().err
+    assert re.search(r"epoch 1/1: 100%\|█+\| 10/10 \[", err), err
 
 
 # ----------------------------------------------------------------------------- learning
