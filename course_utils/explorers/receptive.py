@@ -193,19 +193,18 @@ class ReceptiveFieldExplorer(Explorer):
 
     def _controls(self, values: Mapping[str, Any]) -> list[Control]:
         stack = _Stack.of(values)
-        labels = {"input_size": "input size", "kernel1": "kernel 1", "stride1": "stride 1", "kernel2": "kernel 2"}
-        groups = {"input_size": "input", "kernel1": "layer 1", "stride1": "layer 1", "kernel2": "layer 2"}
+        sizes = [("input_size", "input size", "input"), ("kernel1", "layer 1 kernel", "layer 1"),
+                 ("stride1", "layer 1 stride", "layer 1"), ("kernel2", "layer 2 kernel", "layer 2")]
         controls = [
-            Control(name, labels[name], "int", _STACK_DEFAULTS[name], min=low, max=high, step=1, group=groups[name])
-            for name, (low, high) in ((name, _STACK_LIMITS[name]) for name in labels)
+            Control(name, label, "int", _STACK_DEFAULTS[name], min=_STACK_LIMITS[name][0],
+                    max=_STACK_LIMITS[name][1], step=1, group=group)
+            for name, label, group in sizes
         ]
         side = stack.output or 0
         if stack.output is None:
             note = f"no output: layer {stack.failed} does not fit"
-        elif side == 1:
-            note = "the output is a single cell"
         else:
-            note = ""
+            note = "the output is a single cell" if side == 1 else ""
         for name, label in (("row", "output row"), ("col", "output column")):
             controls.append(Control(name, label, "int", 0, min=0, max=max(side - 1, 0), step=1,
                                     disabled=side <= 1, note=note, group="output cell"))
@@ -221,43 +220,39 @@ class ReceptiveFieldExplorer(Explorer):
     def _compute(self, values: Mapping[str, Any]) -> Scene:
         stack = _Stack.of(values)
         n, k1, k2, s1 = stack.n, stack.k1, stack.k2, stack.s1
-        X = torch.arange(n * n, dtype=torch.float64).reshape(1, 1, n, n)
+        X = torch.arange(n * n, dtype=torch.float64).reshape(1, 1, n, n)  # N x C x H x W
         K1, K2 = _first_kernel(k1), torch.ones(1, 1, k2, k2, dtype=torch.float64)
-        conv1 = f"conv {k1}×{k1}" + (f", stride {s1}" if s1 != 1 else "")
         grids = [Grid("input", f"input {n}×{n}", n, n, _numbers(X), show_values=True, panel="input")]
-        links = []
-        steps = [f"input {n}×{n}"]
-        if stack.hidden is not None:
-            h = stack.hidden
-            hidden = F.conv2d(X, K1, stride=s1)
-            grids[0].kinds = _input_kinds(n, k1, s1, h)
-            grids += [Grid("kernel1", f"kernel 1 ({k1}×{k1})", k1, k1, _numbers(K1), show_values=True,
-                           panel="layer 1"),
-                      Grid("hidden", f"hidden {h}×{h}", h, h, _numbers(hidden), show_values=True, panel="layer 1")]
-            links.append(_window_link("input", "hidden", "kernel1", h, n, k1, s1))
-            steps += [conv1, f"hidden {h}×{h}"]
+        steps = [f"input {n}×{n}", f"conv {k1}×{k1}" + (f", stride {s1}" if s1 != 1 else "")]
+        if stack.hidden is None:
+            return self._impossible(stack, steps, grids, [])
+        h = stack.hidden
+        hidden = F.conv2d(X, K1, stride=s1)  # 1 x 1 x h x h
+        grids[0].kinds = _input_kinds(n, k1, s1, h)
+        grids += [Grid("kernel1", f"kernel 1 ({k1}×{k1})", k1, k1, _numbers(K1), show_values=True, panel="layer 1"),
+                  Grid("hidden", f"hidden {h}×{h}", h, h, _numbers(hidden), show_values=True, panel="layer 1")]
+        links = [_window_link("input", "hidden", "kernel1", h, n, k1, s1)]
+        steps += [f"hidden {h}×{h}", f"conv {k2}×{k2}"]
         if stack.output is None:
-            steps += [f"conv {k2}×{k2}" if stack.hidden is not None else conv1, "no output"]
-            return Scene(
-                text=html.escape(" → ".join(steps)),
-                summary=stack.error,
-                grids=grids, links=links, error=stack.error,
-            )
-        h, o = stack.hidden, stack.output
-        assert h is not None
-        output = F.conv2d(F.conv2d(X, K1, stride=s1), K2)
+            return self._impossible(stack, steps, grids, links)
+        o = stack.output
+        output = F.conv2d(hidden, K2)  # 1 x 1 x o x o
         grids += [Grid("kernel2", f"kernel 2 ({k2}×{k2})", k2, k2, _numbers(K2), show_values=True, panel="layer 2"),
                   Grid("output", f"output {o}×{o}", o, o, _numbers(output), show_values=True, panel="layer 2")]
         links.insert(0, _window_link("hidden", "output", "kernel2", o, h, k2, 1))
-        steps += [f"conv {k2}×{k2}", f"output {o}×{o}"]
+        steps.append(f"output {o}×{o}")
         i, j = int(values["row"]), int(values["col"])
-        text = self._text(stack, i, j, int(output[0, 0, i, j].item()), steps)
-        field = self._field(stack)
         return Scene(
-            text=text,
-            summary=f"output {o}×{o}, receptive field {_by(field.size)}",
+            text=self._text(stack, i, j, int(output[0, 0, i, j].item()), steps),
+            summary=f"output {o}×{o}, receptive field {_by(self._field(stack).size)}",
             grids=grids, links=links, sweep="output", selected=["output", i * o + j],
         )
+
+    @staticmethod
+    def _impossible(stack: _Stack, steps: list[str], grids: list[Grid], links: list[Link]) -> Scene:
+        """What fits of the stack, and why the rest does not."""
+        return Scene(text=html.escape(" → ".join([*steps, "no output"])), summary=stack.error,
+                     grids=grids, links=links, error=stack.error)
 
     @staticmethod
     def _field(stack: _Stack) -> ReceptiveField:
@@ -290,7 +285,7 @@ class ReceptiveFieldExplorer(Explorer):
         if s1 > k1:
             lines.append(f"With stride {s1} larger than kernel {k1}, some input pixels lie between the "
                          f"windows (shaded): no output reads them, although they lie inside the {side}×{side} span.")
-        if side == n and field.input_region(i, j) == ((0, n - 1), (0, n - 1)):
+        if field.input_region(i, j) == ((0, n - 1), (0, n - 1)):
             lines.append(f"Here the field is the whole {n}×{n} input.")
         escaped = [html.escape(line) for line in lines]
         escaped[2] = f"<b>{escaped[2]}</b>"
@@ -333,14 +328,18 @@ class _Layer:
     shape: tuple[int, int]  # height and width of its output
 
 
+def _pair_text(pair: Any) -> str:
+    """``(2, 2) -> '2'``, ``(2, 1) -> '2×1'``."""
+    return f"{pair[0]}" if pair[0] == pair[1] else _by(pair)
+
+
 def _label(name: str, spec: LayerSpec) -> str:
+    """``"net.b1.0 (conv 7×7, stride 2)"``: the layer's name and what it is."""
     what = f"{spec.kind} {_by(spec.kernel_size)}"  # type: ignore[arg-type]
     if spec.stride != (1, 1):
-        stride = spec.stride[0] if spec.stride[0] == spec.stride[1] else _by(spec.stride)  # type: ignore[index, arg-type]
-        what += f", stride {stride}"
+        what += f", stride {_pair_text(spec.stride)}"
     if spec.dilation != (1, 1):
-        dilation = spec.dilation[0] if spec.dilation[0] == spec.dilation[1] else _by(spec.dilation)  # type: ignore[index, arg-type]
-        what += f", dilation {dilation}"
+        what += f", dilation {_pair_text(spec.dilation)}"
     return f"{name} ({what})"
 
 
@@ -516,7 +515,7 @@ class LayerFieldExplorer(Explorer):
     def _text(self, layer: _Layer, i: int, j: int, image_size: tuple[int, int], larger: bool) -> str:
         field, (h, w) = layer.field, layer.shape
         H, W = image_size
-        jump = f"{field.jump[0]}" if field.jump[0] == field.jump[1] else _by(field.jump)
+        jump = _pair_text(field.jump)
         (top, bottom), (left, right) = field.input_region(i, j)
         (ctop, cbottom), (cleft, cright) = field.input_region(i, j, input_size=image_size)
         lines = [
