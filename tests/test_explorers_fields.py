@@ -390,7 +390,6 @@ def test_layer_fields_of_googlenet_every_inception_branch_against_gradients(imag
     assert _check_fields_against_gradients(explorer, model) > 300
 
 
-@pytest.mark.slow
 def test_layer_fields_of_resnet18_with_its_shortcuts_against_gradients(image):
     model = get_model("resnet18", width=0.25)
     explorer = LayerFieldExplorer(model, image, resize=64)

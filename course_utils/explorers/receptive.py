@@ -441,6 +441,7 @@ class LayerFieldExplorer(Explorer):
             picture = F.interpolate(picture[None, None], size=size, mode="bilinear", antialias=True,
                                     align_corners=False)[0, 0]
         self._image = picture
+        self._pixels = [round(v, 4) for v in picture.flatten().tolist()]  # the image grid's values
         self._layers = _model_layers(model, picture)
         self._by_value = {layer_.value: layer_ for layer_ in self._layers}
         self._model_name = type(model).__name__
@@ -501,8 +502,7 @@ class LayerFieldExplorer(Explorer):
         note = f"field {size} is larger than the {H}×{W} image" if larger else f"field {size}"
         image_note = f"resized from {_by(self._original_size)}" if self._resize_note else ""
         grids = [
-            Grid("image", f"image {H}×{W}", H, W, [round(v, 4) for v in self._image.flatten().tolist()],
-                 shade="grey", note=image_note),
+            Grid("image", f"image {H}×{W}", H, W, list(self._pixels), shade="grey", note=image_note),
             Grid("layer", f"{layer.label}: output {h}×{w}", h, w, note=note, flagged=larger),
         ]
         link = Link(source="image", target="layer", op="field", rects=rects)
