@@ -33,7 +33,7 @@ from course_utils.shapes import (
 )
 from course_utils.validate import is_int
 
-__all__ = ["receptive_fields", "overall_receptive_field", "field_output_shapes", "evaluating"]
+__all__ = ["receptive_fields", "overall_receptive_field", "layer_specs", "field_output_shapes", "evaluating"]
 
 
 def _same_padding(kernel: tuple[int, int], dilation: tuple[int, int]) -> tuple[int, int]:
@@ -201,11 +201,12 @@ def _larger(a: _Field | None, b: _Field | None) -> _Field | None:
 
 @dataclass
 class _Walk:
-    """What following a model's graph gives: one field per conv/pool layer, the node it
-    belongs to (None for a single layer, which is not traced), the graph, and the field of
-    the model's output (None when no conv/pool layer reached it)."""
+    """What following a model's graph gives: one field per conv/pool layer, the layer's
+    geometry, the node it belongs to (None for a single layer, which is not traced), the
+    graph, and the field of the model's output (None when no conv/pool layer reached it)."""
 
     fields: list[ReceptiveField]
+    specs: list[LayerSpec]
     nodes: list[fx.Node | None]
     graph: fx.Graph | None
     output: _Field | None
@@ -218,11 +219,12 @@ def _walk_module(model: nn.Module) -> _Walk:
     adaptive pooling, the largest field that reached such an end.
     """
     if isinstance(model, _SPATIAL_MODULES):  # a single layer: nothing to trace
-        only = _Field().after(_spec_from_module(model, ""))
-        return _Walk([only.named("", "conv" if isinstance(model, nn.Conv2d) else "pool")], [None], None, only)
+        spec = _spec_from_module(model, "")
+        only = _Field().after(spec)
+        return _Walk([only.named("", spec.kind)], [spec], [None], None, only)
     graph, modules = _trace(model)
     fields: dict[fx.Node, _Field | None] = {}
-    walk = _Walk([], [], graph, None)
+    walk = _Walk([], [], [], graph, None)
     seen_input = False
 
     def merged(node: fx.Node) -> _Field | None:
@@ -267,6 +269,7 @@ def _walk_module(model: nn.Module) -> _Walk:
             # After flatten/linear the field restarts at the tensor fed to this layer.
             fields[node] = (current or _Field()).after(spec)
             walk.fields.append(fields[node].named(spec.name, spec.kind))  # type: ignore[union-attr]
+            walk.specs.append(spec)
             walk.nodes.append(node)
         elif ends:
             walk.output = _larger(current, walk.output)
@@ -333,6 +336,24 @@ def overall_receptive_field(layers: Sequence[LayerSpec] | nn.Module) -> Receptiv
         per_layer = receptive_fields(layers)
         final = _Field(per_layer[-1].size, per_layer[-1].jump, per_layer[-1].start) if per_layer else None
     return (final or _Field()).named("output", "output")  # no conv/pool: one pixel
+
+
+def layer_specs(model: nn.Module) -> list[LayerSpec]:
+    """The geometry of every layer of ``receptive_fields(model)``, in the same order and with
+    the same names: kernel size, stride, padding and dilation as pairs (height, width).
+
+    The field of a layer says what it sees; its spec says how it got there (a 3x3 conv
+    with stride 2, a 2x2 pool).
+
+    >>> from torch import nn
+    >>> net = nn.Sequential(nn.LazyConv2d(6, kernel_size=5, padding=2), nn.Sigmoid(),
+    ...                     nn.AvgPool2d(kernel_size=2, stride=2))
+    >>> [(s.name, s.kind, s.kernel_size, s.stride, s.padding) for s in layer_specs(net)]
+    [('0', 'conv', (5, 5), (1, 1), (2, 2)), ('2', 'pool', (2, 2), (2, 2), (0, 0))]
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    return _walk_module(model).specs
 
 
 @contextlib.contextmanager
