@@ -192,7 +192,8 @@ def test_preset_and_weights_stay_consistent(image):
     assert editor.values["preset"] == "blur" and editor.values["kernel"] == [1 / 8] * 8
     editor.set(preset="identity")
     # 4 x 2: the 1 at row (4 - 1) // 2 = 1, column (2 - 1) // 2 = 0
-    assert editor.values["kernel"] == [0, 0, 1, 0, 0, 0, 0, 0] and (editor.values["rows"], editor.values["cols"]) == (4, 2)
+    assert editor.values["kernel"] == [0, 0, 1, 0, 0, 0, 0, 0]
+    assert (editor.values["rows"], editor.values["cols"]) == (4, 2)
     editor.set(kernel=[0, 0, 1, 0, 0, 0, 0, 0])  # the preset's own weights: still the preset
     assert editor.values["preset"] == "identity"
     editor.set(preset="sobel y")  # a preset of its own size
@@ -363,6 +364,35 @@ def test_feature_maps_on_the_models_device_and_dtype(lenet, test_images):
     torch.testing.assert_close(_maps(explorer.state), expected.float(), rtol=1e-5, atol=1e-6)
 
 
+def test_batch_norm_runs_in_evaluation_mode_and_keeps_its_statistics(test_images):
+    """A batch of one through BatchNorm1d fails in training mode: the explorer runs the model in evaluation
+    mode without gradients and leaves it as it was."""
+    from course_utils.models import BNLeNet, init_cnn
+
+    images, _ = test_images
+    model = BNLeNet()
+    model.apply_init([images[:2, None]], init_cnn, seed=0)
+    statistics = {k: v.clone() for k, v in model.state_dict().items()}
+    explorer = FeatureMapExplorer(model, images[:2])
+    explorer.set(image=1, layer=explorer.values["layer"])
+    assert model.training and not explorer.maps.requires_grad
+    assert all(torch.equal(v, statistics[k]) for k, v in model.state_dict().items())
+    expected, _ = _hooked(model, explorer.values["layer"], images[1][None, None])
+    torch.testing.assert_close(_maps(explorer.state), expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_feature_maps_of_a_model_on_the_gpu(lenet, test_images):
+    import copy
+
+    images, _ = test_images
+    model = copy.deepcopy(lenet).cuda()
+    explorer = FeatureMapExplorer(model, images[:2])
+    expected, scores = _hooked(lenet, "net.0", images[:1, None])
+    torch.testing.assert_close(_maps(explorer.state), expected, rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(explorer.probabilities, torch.softmax(scores.double(), dim=0), rtol=1e-4, atol=1e-6)
+
+
 def test_at_most_16_maps_are_drawn_and_the_text_says_so(test_images):
     images, _ = test_images
     torch.manual_seed(0)
@@ -402,7 +432,8 @@ def test_names_are_escaped_in_the_text(lenet, test_images):
          r"images has 3 channels"),
         (lambda net, im: FeatureMapExplorer(net, im[:2], labels=[9]), ValueError,
          r"labels has 1 values but there are 2 images"),
-        (lambda net, im: FeatureMapExplorer(net, im[:1], labels=[0.5]), TypeError, r"labels must be whole class numbers"),
+        (lambda net, im: FeatureMapExplorer(net, im[:1], labels=[0.5]), TypeError,
+         r"labels must be whole class numbers"),
         (lambda net, im: FeatureMapExplorer(net, im[:2], labels=[9, 3], class_names=["a"] * 5), ValueError,
          r"label 9 has no name: class_names has 5 names"),
         (lambda net, im: FeatureMapExplorer(net, im[:1], labels=[0], class_names=["a"] * 5), ValueError,
@@ -514,6 +545,16 @@ def test_the_calculator_refuses_bad_input_clearly(values, error, match):
     with pytest.raises(error, match=match):
         calculator.set(**values)
     assert calculator.counts.fc_weights == 10**12  # a refused call changes nothing
+
+
+def test_doctests_of_both_modules():
+    import doctest
+
+    from course_utils.explorers import kernels, parameters
+
+    for module in (kernels, parameters):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
 
 
 def test_parameter_counts_checks_its_arguments():

@@ -91,8 +91,10 @@ def comparison(fc_params: int, conv_params: int) -> str:
 
     >>> comparison(4097, 150_999_040)
     '36,900 times more parameters than the fully connected layer'
-    >>> comparison(10, 10), comparison(2001, 2000)
-    ('as many parameters as the fully connected layer', 'about as many parameters as the fully connected layer (1 fewer)')
+    >>> comparison(10, 10)
+    'as many parameters as the fully connected layer'
+    >>> comparison(2001, 2000)
+    'about as many parameters as the fully connected layer (1 fewer)'
     """
     if conv_params == fc_params:
         return "as many parameters as the fully connected layer"
