@@ -29,7 +29,7 @@ from course_utils.data_sources import load_sample
 from course_utils.explorers._widget import Explorer
 from course_utils.explorers.scene import Control, Grid, Link, Scene
 from course_utils.fields import evaluating
-from course_utils.shapes import conv_output_shape, window_taps
+from course_utils.shapes import conv_output_shape, to_2tuple, window_taps
 
 __all__ = ["KernelEditor", "FeatureMapExplorer", "PRESETS", "preset_kernel"]
 
@@ -354,8 +354,6 @@ def _check_preset(value: object, name: str) -> str:
 
 def _size_pair(size: object) -> tuple[int, int]:
     """``size`` of a kernel: an int or a pair (rows, cols), each 1 to 5."""
-    from course_utils.shapes import to_2tuple
-
     pair = to_2tuple(size, "size")  # type: ignore[arg-type]
     if not all(1 <= side <= MAX_KERNEL_SIDE for side in pair):
         raise ValueError(f"size must be 1 to {MAX_KERNEL_SIDE} rows and columns, got {size!r}: write e.g. size=3")
