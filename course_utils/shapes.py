@@ -294,7 +294,8 @@ def conv_output_size(size: int, kernel_size: int, padding: Sides = 0, stride: in
         kernel = f"kernel {k}" + (f" with dilation {d} spans {span} and" if d != 1 else "")
         where = f"the padded input {padded} (input {n}, padding {before} before and {after} after)" if padded != n \
             else f"the input {n}"
-        remedy = "add padding, use a smaller kernel or a smaller dilation" if d != 1 else "add padding or use a smaller kernel"
+        remedy = ("add padding, use a smaller kernel or a smaller dilation" if d != 1
+                  else "add padding or use a smaller kernel")
         raise ValueError(f"{kernel} is larger than {where}: {remedy}")
     return (padded - span) // s + 1
 
