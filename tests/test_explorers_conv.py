@@ -645,3 +645,18 @@ def test_doctests_of_the_explorers():
     for module in (convolution, pooling):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+def test_the_front_end_sets_values_and_hears_refusals():
+    explorer = ConvolutionExplorer()
+    sent = []
+    explorer.send = sent.append  # what would go to the browser
+    explorer._on_front_end_message(explorer, {"type": "set", "values": {"height": 5, "row": 1}, "request": 3}, [])
+    assert explorer.answered == 3 and explorer.values["height"] == 5 and explorer.scene["grids"][2]["rows"] == 3
+    assert [c["value"] for c in explorer.controls if c["name"] == "height"] == [5]
+    explorer._on_front_end_message(explorer, {"type": "set", "values": {"height": 40}, "request": 4}, [])
+    assert explorer.answered == 4 and explorer.values["height"] == 5
+    assert sent and sent[-1]["type"] == "refused" and "height must be between 1 and 12" in sent[-1]["message"]
+    pooling = PoolingExplorer(torch.rand(6, 6))
+    pooling._on_front_end_message(pooling, {"type": "set", "values": {"mode": "avg"}, "request": 1}, [])
+    assert pooling.answered == 1 and pooling.scene["links"][0]["op"] == "mean"

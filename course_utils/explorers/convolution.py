@@ -91,7 +91,9 @@ def example_input(channels: int, height: int, width: int, dtype: torch.dtype = t
 
 def example_weight(first: int, second: int, kernel_h: int, kernel_w: int,
                    dtype: torch.dtype = torch.float32) -> torch.Tensor:
-    """The explorer's weights, shape (first, second, kernel_h, kernel_w): ``K[o, c, a, b] = (a·kernel_w + b + c + o) mod 10``.
+    """The explorer's weights, shape (first, second, kernel_h, kernel_w).
+
+    ``K[o, c, a, b] = (a·kernel_w + b + c + o) mod 10``.
 
     ``nn.Conv2d`` holds (out_channels, in_channels / groups, k_h, k_w), ``nn.ConvTranspose2d``
     (in_channels, out_channels / groups, k_h, k_w); the formula treats both alike.
@@ -405,8 +407,9 @@ class ConvolutionExplorer(Explorer):
         controls.append(Control("padding_mode", "padding", "choice", mode,
                                 options=[[m, m] for m in PADDING_MODES], note=mode_note, group="padding"))
         rows, cols = setting.rows, setting.cols
-        for name, label, axis, side in (("pad_top", "pad top", rows, "before"), ("pad_bottom", "pad bottom", rows, "after"),
-                                        ("pad_left", "pad left", cols, "before"), ("pad_right", "pad right", cols, "after")):
+        sides = (("pad_top", "pad top", rows, "before"), ("pad_bottom", "pad bottom", rows, "after"),
+                 ("pad_left", "pad left", cols, "before"), ("pad_right", "pad right", cols, "after"))
+        for name, label, axis, side in sides:
             used = getattr(axis, side)
             disabled, note = False, ""
             if transposed:
@@ -616,9 +619,9 @@ class ConvolutionExplorer(Explorer):
         if setting.transposed:
             parts.append(
                 "<p>Each input cell adds input × kernel to the output, the kernel placed at stride "
-                f"{rows.stride}×{cols.stride}; padding then trims {rows.before} row(s) and {cols.before} column(s) "
-                "from both ends. Output cell (y, x) sums the input cells i with i·s + a·d = y + p along each "
-                "axis (a: the kernel row or column).</p>")
+                f"{rows.stride}×{cols.stride}; padding then trims {rows.before} {_plural('row', [0] * rows.before)} "
+                f"and {cols.before} {_plural('column', [0] * cols.before)} from both ends. Output cell (y, x) sums "
+                "the input cells i with i·s + a·d = y + p along each axis (a: the kernel row or column).</p>")
 
         # the picked cell: which input cells, and the sum
         row_taps, col_taps = rows.taps(row), cols.taps(col)
@@ -636,6 +639,10 @@ class ConvolutionExplorer(Explorer):
             parts.append(f"<p>Output cell ({row}, {col}) {where}.</p>")
         else:
             padding_hint = _padding_hint(in_rows, rows.size, in_cols, cols.size)
+            if setting.transposed:  # the kernel runs the other way: the first input row meets the last kernel row
+                kernel_rows, kernel_cols = [a for _, a in row_taps], [b for _, b in col_taps]
+                padding_hint = (f" (kernel {_plural('row', kernel_rows)} {_listed(kernel_rows)}, "
+                                f"{_plural('column', kernel_cols)} {_listed(kernel_cols)})")
             parts.append(
                 f"<p>Output cell ({row}, {col}) reads input {_plural('row', in_rows)} {_listed(in_rows)} and "
                 f"{_plural('column', in_cols)} {_listed(in_cols)}"

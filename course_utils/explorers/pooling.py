@@ -87,7 +87,7 @@ class _Axis:
     out: int  # 0 when the setting is impossible
 
     def window_cells(self, index: int) -> list[int]:
-        """Input coordinates (−padding … size + padding − 1) that window ``index`` covers inside the padded input."""
+        """Input coordinates that window ``index`` covers inside the padded input (−padding to size + padding − 1)."""
         coordinates = window_taps(index, self.window, padding=self.padding, stride=self.stride)
         return [c for c in coordinates if c < self.size + self.padding]
 
