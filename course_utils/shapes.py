@@ -12,6 +12,17 @@ Output size of a convolution or pooling layer along one dimension (D2L 7.3, and 
 with input size ``n``, kernel size ``k``, padding ``p`` on each side, stride ``s`` and
 dilation ``d``; :func:`dilated_kernel_size` ``d(k - 1) + 1`` is the size the dilated
 kernel spans, and :func:`window_taps` lists the input pixels one output pixel reads.
+Padding that differs before and after (``F.pad``, or ``padding="same"`` with an even
+kernel, see :func:`same_padding`) enters as ``p_before + p_after`` instead of ``2p``
+(:func:`conv_output_size`).
+
+A transposed convolution (``nn.ConvTranspose2d``, D2L 14.10) spreads each input pixel
+over the output at stride ``s``; padding trims ``p`` from both ends::
+
+    out = (n - 1)s - 2p + d(k - 1) + output_padding + 1
+
+(:func:`conv_transpose_output_shape`; :func:`transposed_window_taps` lists what one
+output pixel sums).
 
 Receptive field of a stack of layers (D2L 7.2.6), along one dimension, starting from
 the input with ``r = 1``, ``j = 1``, ``start = 0``::
@@ -37,15 +48,21 @@ __all__ = [
     "to_2tuple",
     "dilated_kernel_size",
     "window_taps",
+    "transposed_window_taps",
+    "same_padding",
     "conv_output_shape",
+    "conv_output_size",
+    "conv_transpose_output_shape",
     "pool_output_shape",
     "conv_formula_text",
+    "conv_transpose_formula_text",
     "pool_formula_text",
     "LayerSpec",
     "ReceptiveField",
 ]
 
 IntOrPair = Union[int, tuple[int, int]]
+Sides = Union[int, tuple[int, int]]  # padding along one axis: both sides, or (before, after)
 LayerKind = Literal["conv", "pool"]
 
 _REMEDIES = {
@@ -55,6 +72,7 @@ _REMEDIES = {
     "stride": "use stride=1 to move one pixel at a time",
     "dilation": "use dilation=1 for an ordinary, dense kernel",
     "padding": "use padding=0 for no padding",
+    "output_padding": "use output_padding=0 for none",
 }
 
 
@@ -139,6 +157,58 @@ def window_taps(index: int, kernel_size: int, padding: int = 0, stride: int = 1,
     return tuple(i * s - p + a * d for a in range(k))
 
 
+def transposed_window_taps(
+    index: int, size: int, kernel_size: int, padding: int = 0, stride: int = 1, dilation: int = 1
+) -> tuple[tuple[int, int], ...]:
+    """``(input, tap)`` pairs that output pixel ``index`` of a transposed convolution sums, along one axis.
+
+    Input pixel ``i`` adds ``kernel[a]·x[i]`` to output ``i·s − p + a·d`` for every tap ``a``,
+    so output ``index`` receives each ``i`` (``0 ≤ i < size``) and ``a`` with
+    ``i·s + a·d = index + p``; in order of ``i``. Empty when nothing reaches it.
+
+    >>> transposed_window_taps(2, size=3, kernel_size=3, stride=2)  # 2 = 0·2 + 2 = 1·2 + 0
+    ((0, 2), (1, 0))
+    >>> transposed_window_taps(0, size=4, kernel_size=3, padding=1, stride=2)
+    ((0, 1),)
+    """
+    i = nonnegative_int(index, "index", example=0)
+    n = positive_int(size, "size", example=4)
+    k = positive_int(kernel_size, "kernel_size", example=3)
+    p = nonnegative_int(padding, "padding", example=0)
+    s = positive_int(stride, "stride", example=1)
+    d = positive_int(dilation, "dilation", example=1)
+    return tuple((j, (i + p - j * s) // d) for j in range(n)
+                 if 0 <= i + p - j * s < k * d and (i + p - j * s) % d == 0)
+
+
+def same_padding(kernel_size: int, dilation: int = 1) -> tuple[int, int]:
+    """Padding ``(before, after)`` that ``padding="same"`` adds along one axis (PyTorch allows it with stride 1 only).
+
+    ``d·(k − 1)`` zeros in all, so the output keeps the input's size; when that number is
+    odd, the extra zero goes after (bottom or right), as ``nn.Conv2d`` pads.
+
+    >>> same_padding(3), same_padding(4), same_padding(3, dilation=2)
+    ((1, 1), (1, 2), (2, 2))
+    """
+    total = dilated_kernel_size(kernel_size, dilation) - 1
+    return (total // 2, total - total // 2)
+
+
+def _sides(padding: Sides, name: str = "padding") -> tuple[int, int]:
+    """One axis's padding, an int (both sides) or ``(before, after)``, as ``(before, after)``."""
+    if is_int(padding):
+        p = nonnegative_int(padding, name, example=1)
+        return (p, p)
+    if isinstance(padding, (tuple, list)) and len(padding) == 2 and all(is_int(v) for v in padding):
+        if min(padding) < 0:
+            raise ValueError(f"{name} must be >= 0 on both sides, got {padding!r}: use {name}=0 for no padding")
+        return (int(padding[0]), int(padding[1]))
+    raise TypeError(
+        f"{name} must be an int or a pair (before, after) of ints, got {padding!r} ({type(padding).__name__}): "
+        f"write e.g. {name}=1 or {name}=(0, 1)"
+    )
+
+
 def _check_kernel_fits(
     size: tuple[int, int],
     kernel_size: tuple[int, int],
@@ -199,6 +269,83 @@ def conv_output_shape(
     return (out_h, out_w)
 
 
+def conv_output_size(size: int, kernel_size: int, padding: Sides = 0, stride: int = 1, dilation: int = 1) -> int:
+    """One output side of a convolution whose padding may differ before and after (``F.pad``, then ``F.conv2d``).
+
+    ``out = ⌊(n + p_before + p_after − d(k − 1) − 1) / s⌋ + 1``; ``padding`` is an int
+    (both sides, as in :func:`conv_output_shape`) or ``(before, after)``.
+
+    >>> conv_output_size(8, kernel_size=3, padding=1, stride=2)
+    4
+    >>> conv_output_size(8, kernel_size=4, padding=same_padding(4))
+    8
+    >>> conv_output_size(3, kernel_size=5, padding=(0, 1))
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel 5 is larger than the padded input 4 (input 3, padding 0 before and 1 after): add padding or use a smaller kernel
+    """
+    n = positive_int(size, "size", example=8)
+    k = positive_int(kernel_size, "kernel_size", example=3)
+    before, after = _sides(padding)
+    s = positive_int(stride, "stride", example=1)
+    d = positive_int(dilation, "dilation", example=1)
+    span, padded = dilated_kernel_size(k, d), n + before + after
+    if span > padded:
+        kernel = f"kernel {k}" + (f" with dilation {d} spans {span} and" if d != 1 else "")
+        where = f"the padded input {padded} (input {n}, padding {before} before and {after} after)" if padded != n \
+            else f"the input {n}"
+        remedy = ("add padding, use a smaller kernel or a smaller dilation" if d != 1
+                  else "add padding or use a smaller kernel")
+        raise ValueError(f"{kernel} is larger than {where}: {remedy}")
+    return (padded - span) // s + 1
+
+
+def conv_transpose_output_shape(
+    size: IntOrPair,
+    kernel_size: IntOrPair,
+    padding: IntOrPair = 0,
+    stride: IntOrPair = 1,
+    dilation: IntOrPair = 1,
+    output_padding: IntOrPair = 0,
+) -> tuple[int, int]:
+    """Height and width of the output of ``nn.ConvTranspose2d`` (D2L 14.10, and the ``Shape`` section of its docs).
+
+    ``out = (n − 1)·s − 2p + d·(k − 1) + output_padding + 1`` for each dimension. PyTorch
+    requires ``output_padding < max(stride, dilation)`` and an output of at least one pixel.
+
+    >>> conv_transpose_output_shape(2, kernel_size=2)  # D2L 14.10.1
+    (3, 3)
+    >>> conv_transpose_output_shape(4, kernel_size=3, padding=1, stride=2, output_padding=1)
+    (8, 8)
+    >>> conv_transpose_output_shape(4, kernel_size=3, stride=2, output_padding=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: output_padding 2x2 must be smaller than the stride 2x2 or the dilation 1x1 (PyTorch requires output_padding < max(stride, dilation) = 2x2): use output_padding <= 1x1
+    """
+    n = _pair(size, "size", 1)
+    k = _pair(kernel_size, "kernel_size", 1)
+    p = _pair(padding, "padding", 0)
+    s = _pair(stride, "stride", 1)
+    d = _pair(dilation, "dilation", 1)
+    op = _pair(output_padding, "output_padding", 0)
+    limit = (max(s[0], d[0]), max(s[1], d[1]))
+    if op[0] >= limit[0] or op[1] >= limit[1]:
+        raise ValueError(
+            f"output_padding {_hw(op)} must be smaller than the stride {_hw(s)} or the dilation {_hw(d)} "
+            f"(PyTorch requires output_padding < max(stride, dilation) = {_hw(limit)}): "
+            f"use output_padding <= {_hw((limit[0] - 1, limit[1] - 1))}"
+        )
+    out = tuple((n[i] - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + op[i] + 1 for i in (0, 1))
+    if min(out) < 1:
+        full = tuple((n[i] - 1) * s[i] + d[i] * (k[i] - 1) + op[i] + 1 for i in (0, 1))
+        trimmed = (2 * p[0], 2 * p[1])
+        raise ValueError(
+            f"the output would be {_hw(out)}: input {_hw(n)} with kernel {_hw(k)} reaches {_hw(full)} output "
+            f"pixels and padding {_hw(p)} trims {_hw(trimmed)} of them; use a smaller padding"
+        )
+    return (out[0], out[1])
+
+
 def pool_output_shape(
     size: IntOrPair,
     kernel_size: IntOrPair,
@@ -257,50 +404,107 @@ def pool_output_shape(
 
 
 def conv_formula_text(
-    size: int, kernel_size: int, padding: int = 0, stride: int = 1, dilation: int = 1, name: str = "out_h"
+    size: int, kernel_size: int, padding: Sides = 0, stride: int = 1, dilation: int = 1, name: str = "out_h"
 ) -> str:
     """One output side of a convolution, the formula written with the numbers in it.
 
-    ``⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1``; the result comes from
-    :func:`conv_output_shape`. When no window fits, the text says so.
+    ``⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1``, or ``⌊(n + p_before + p_after − ...`` when
+    ``padding`` is a pair ``(before, after)``; the result comes from
+    :func:`conv_output_size`. When no window fits, the text says so.
 
     >>> conv_formula_text(8, kernel_size=3, padding=1, stride=2)
     'out_h = ⌊(8 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4'
+    >>> conv_formula_text(8, kernel_size=4, padding=(1, 2))
+    'out_h = ⌊(8 + 1 + 2 − 1·(4 − 1) − 1) / 1⌋ + 1 = 8'
     >>> conv_formula_text(3, kernel_size=5)
     'out_h = ⌊(3 + 2·0 − 1·(5 − 1) − 1) / 1⌋ + 1: (3 + 2·0 − 1·(5 − 1) − 1) = -2 < 0, no window fits'
     """
     size = positive_int(size, "size", example=8)
-    padding = nonnegative_int(padding, "padding", example=1)
+    before, after = _sides(padding)
     stride = positive_int(stride, "stride", example=1)
-    numerator = size + 2 * padding - dilated_kernel_size(kernel_size, dilation)
-    inside = f"{size} + 2·{padding} − {dilation}·({kernel_size} − 1) − 1"
+    numerator = size + before + after - dilated_kernel_size(kernel_size, dilation)
+    padded = f"2·{before}" if is_int(padding) else f"{before} + {after}"
+    inside = f"{size} + {padded} − {dilation}·({kernel_size} − 1) − 1"
     formula = f"⌊({inside}) / {stride}⌋ + 1"
     if numerator < 0:
         return f"{name} = {formula}: ({inside}) = {numerator} < 0, no window fits"
-    out = conv_output_shape(size, kernel_size, padding=padding, stride=stride, dilation=dilation)[0]
+    out = conv_output_size(size, kernel_size, padding=(before, after), stride=stride, dilation=dilation)
     return f"{name} = {formula} = {out}"
 
 
+def conv_transpose_formula_text(
+    size: int,
+    kernel_size: int,
+    padding: int = 0,
+    stride: int = 1,
+    dilation: int = 1,
+    output_padding: int = 0,
+    name: str = "out_h",
+) -> str:
+    """One output side of a transposed convolution, the formula written with the numbers in it.
+
+    ``(n − 1)·s − 2p + d·(k − 1) + output_padding + 1``; the result comes from
+    :func:`conv_transpose_output_shape`. When PyTorch refuses the setting, the text says why.
+
+    >>> conv_transpose_formula_text(4, kernel_size=3, padding=1, stride=2, output_padding=1)
+    'out_h = (4 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 8'
+    >>> conv_transpose_formula_text(1, kernel_size=1, padding=1)
+    'out_h = (1 − 1)·1 − 2·1 + 1·(1 − 1) + 0 + 1 = -1 < 1, no output'
+    """
+    n = positive_int(size, "size", example=4)
+    k = positive_int(kernel_size, "kernel_size", example=3)
+    p = nonnegative_int(padding, "padding", example=0)
+    s = positive_int(stride, "stride", example=1)
+    d = positive_int(dilation, "dilation", example=1)
+    op = nonnegative_int(output_padding, "output_padding", example=0)
+    formula = f"{name} = ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1"
+    if op >= max(s, d):
+        return f"{formula}: output_padding {op} must be < max(stride, dilation) = {max(s, d)}"
+    out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+    if out < 1:
+        return f"{formula} = {out} < 1, no output"
+    assert (out, out) == conv_transpose_output_shape(n, k, padding=p, stride=s, dilation=d, output_padding=op)
+    return f"{formula} = {out}"
+
+
 def pool_formula_text(
-    size: int, kernel_size: int, padding: int = 0, stride: int | None = None, name: str = "out_h"
+    size: int,
+    kernel_size: int,
+    padding: int = 0,
+    stride: int | None = None,
+    name: str = "out_h",
+    ceil_mode: bool = False,
 ) -> str:
     """One output side of a pooling layer (``stride`` defaults to the window, as in PyTorch).
+
+    ``⌊(n + 2p − k) / s⌋ + 1``, or with ``ceil_mode`` ``⌈(n + 2p − k) / s⌉ + 1``, less one
+    when that last window would start in the right/bottom padding (PyTorch drops it).
 
     >>> pool_formula_text(4, kernel_size=3, padding=1, stride=2)
     'out_h = ⌊(4 + 2·1 − 3) / 2⌋ + 1 = 2'
     >>> pool_formula_text(28, kernel_size=2, stride=2, name="out_w")
     'out_w = ⌊(28 + 2·0 − 2) / 2⌋ + 1 = 14'
+    >>> pool_formula_text(5, kernel_size=2, ceil_mode=True)
+    'out_h = ⌈(5 + 2·0 − 2) / 2⌉ + 1 = 3'
+    >>> pool_formula_text(5, kernel_size=3, padding=1, stride=3, ceil_mode=True)
+    'out_h = ⌈(5 + 2·1 − 3) / 3⌉ + 1 − 1 (the last window would start in the padding) = 2'
     """
     size = positive_int(size, "size", example=28)
     kernel_size = positive_int(kernel_size, "kernel_size", example=2)
     padding = nonnegative_int(padding, "padding", example=0)
     stride = kernel_size if stride is None else positive_int(stride, "stride", example=2)
+    if not isinstance(ceil_mode, bool):
+        raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
     inside = f"{size} + 2·{padding} − {kernel_size}"
-    formula = f"⌊({inside}) / {stride}⌋ + 1"
+    low, high = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
+    formula = f"{low}({inside}) / {stride}{high} + 1"
     numerator = size + 2 * padding - kernel_size
-    if numerator < 0:
+    rounded = (-(-numerator // stride) if ceil_mode else numerator // stride) + 1
+    if rounded < 1:
         return f"{name} = {formula}: ({inside}) = {numerator} < 0, no window fits"
-    out = pool_output_shape(size, kernel_size, padding=padding, stride=stride)[0]
+    out = pool_output_shape(size, kernel_size, padding=padding, stride=stride, ceil_mode=ceil_mode)[0]
+    if out < rounded:
+        formula += " − 1 (the last window would start in the padding)"
     return f"{name} = {formula} = {out}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -20,10 +21,15 @@ from course_utils.shapes import (
     ReceptiveField,
     conv_formula_text,
     conv_output_shape,
+    conv_output_size,
+    conv_transpose_formula_text,
+    conv_transpose_output_shape,
     dilated_kernel_size,
     pool_formula_text,
     pool_output_shape,
+    same_padding,
     to_2tuple,
+    transposed_window_taps,
     window_taps,
 )
 
@@ -798,3 +804,132 @@ def test_evaluating_restores_the_mode_even_after_an_error():
     assert not model.training
     with pytest.raises(TypeError, match="model must be an nn.Module, got str"), evaluating("LeNet"):
         pass
+
+
+# ---------------------------------------------------------------------------
+# Padding that differs before and after, "same" padding, transposed convolutions
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("k", "d"), list(itertools.product(range(1, 7), range(1, 4))))
+def test_same_padding_is_what_conv2d_same_pads(k, d):
+    before, after = same_padding(k, d)
+    assert before + after == d * (k - 1) and after - before in (0, 1)
+    X = torch.arange(1.0, 1 + 9 * 11, dtype=torch.float64).reshape(1, 1, 9, 11)
+    K = torch.arange(1.0, 1 + k * k, dtype=torch.float64).reshape(1, 1, k, k)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # even kernels: PyTorch warns that it copies the input
+        expected = F.conv2d(X, K, padding="same", dilation=d)
+    padded = F.pad(X, (before, after, before, after))
+    torch.testing.assert_close(F.conv2d(padded, K, dilation=d), expected, rtol=0, atol=0)
+    assert conv_output_size(9, k, padding=(before, after), dilation=d) == 9
+
+
+def test_conv_output_size_with_padding_before_and_after_matches_pad_then_conv2d():
+    checked = 0
+    for n, k, before, after, s, d in itertools.product(range(1, 7), range(1, 5), range(3), range(3), range(1, 4),
+                                                       range(1, 3)):
+        X = torch.zeros(1, 1, 1, n)
+        try:
+            expected = F.conv2d(F.pad(X, (before, after)), torch.zeros(1, 1, 1, k), stride=s, dilation=d).shape[-1]
+        except RuntimeError:
+            with pytest.raises(ValueError, match=r"is larger than the (padded )?input"):
+                conv_output_size(n, k, padding=(before, after), stride=s, dilation=d)
+            assert conv_formula_text(n, k, padding=(before, after), stride=s, dilation=d).endswith("no window fits")
+        else:
+            assert conv_output_size(n, k, padding=(before, after), stride=s, dilation=d) == expected
+            text = conv_formula_text(n, k, padding=(before, after), stride=s, dilation=d)
+            assert text.startswith(f"out_h = ⌊({n} + {before} + {after} − {d}·({k} − 1) − 1) / {s}⌋ + 1")
+            assert text.endswith(f"= {expected}")
+            if before == after:
+                assert conv_output_size(n, k, padding=before, stride=s, dilation=d) == expected
+                assert (expected, expected) == conv_output_shape(n, k, padding=before, stride=s, dilation=d)
+            checked += 1
+    assert checked > 500
+
+
+@FAST
+@given(
+    size=pairs(st.integers(1, 8), st.integers(1, 8)),
+    kernel=pairs(st.integers(1, 5), st.integers(1, 5)),
+    padding=pairs(st.integers(0, 4), st.integers(0, 4)),
+    stride=pairs(st.integers(1, 4), st.integers(1, 4)),
+    dilation=pairs(st.integers(1, 3), st.integers(1, 3)),
+    output_padding=pairs(st.integers(0, 3), st.integers(0, 3)),
+)
+@example(size=(1, 1), kernel=(1, 1), padding=(1, 1), stride=(1, 1), dilation=(1, 1), output_padding=(0, 0))
+@example(size=(4, 4), kernel=(3, 3), padding=(0, 0), stride=(2, 2), dilation=(1, 1), output_padding=(2, 1))
+def test_conv_transpose_output_shape_matches_conv_transpose2d(size, kernel, padding, stride, dilation, output_padding):
+    X, K = torch.zeros(1, 1, *size), torch.zeros(1, 1, *kernel)
+    args = dict(padding=padding, stride=stride, dilation=dilation, output_padding=output_padding)
+    texts = [conv_transpose_formula_text(size[a], kernel[a], **{key: value[a] for key, value in args.items()})
+             for a in (0, 1)]
+    try:
+        expected = F.conv_transpose2d(X, K, **args).shape[2:]
+    except RuntimeError:
+        with pytest.raises(ValueError, match=r"output_padding .* must be smaller|use a smaller padding"):
+            conv_transpose_output_shape(size, kernel, **args)
+        assert any(text.endswith("no output") or "must be < max(stride, dilation)" in text for text in texts)
+    else:
+        assert conv_transpose_output_shape(size, kernel, **args) == tuple(expected)
+        assert [text.rsplit(" = ", 1)[1] for text in texts] == [str(expected[0]), str(expected[1])]
+
+
+def test_transposed_window_taps_are_what_conv_transpose2d_sums():
+    """The Jacobian of the output with respect to the input, with a kernel of distinct weights, names
+    both the inputs an output pixel sums and the tap that multiplies each."""
+    checked = 0
+    for n, k, p, s, d in itertools.product(range(1, 6), range(1, 5), range(3), range(1, 4), range(1, 4)):
+        K = torch.arange(1.0, k + 1, dtype=torch.float64).reshape(1, 1, 1, k)  # tap a has weight a + 1
+        probes = torch.eye(n, dtype=torch.float64).reshape(n, 1, 1, n)  # one input pixel per image
+        try:
+            Y = F.conv_transpose2d(probes, K, padding=(0, p), stride=(1, s), dilation=(1, d))[:, 0, 0]  # (n, out)
+        except RuntimeError:
+            continue
+        for index in range(Y.shape[1]):
+            measured = tuple((i, int(Y[i, index]) - 1) for i in range(n) if Y[i, index] != 0)
+            assert transposed_window_taps(index, n, k, padding=p, stride=s, dilation=d) == measured, (n, k, p, s, d)
+            checked += 1
+    assert checked > 2000
+
+
+@pytest.mark.parametrize("ceil_mode", [False, True])
+def test_pool_formula_text_with_ceil_mode_agrees_with_max_pool2d(ceil_mode):
+    dropped = 0
+    for n, k, p, s in itertools.product(range(1, 9), range(1, 5), range(3), range(1, 4)):
+        if p > k // 2:
+            continue
+        text = pool_formula_text(n, k, p, s, ceil_mode=ceil_mode)
+        assert text.startswith("out_h = " + ("⌈" if ceil_mode else "⌊"))
+        try:
+            out = F.max_pool2d(torch.ones(1, 1, n, n), k, stride=s, padding=p, ceil_mode=ceil_mode).shape[-1]
+        except RuntimeError:
+            assert text.endswith("no window fits"), text
+        else:
+            assert text.endswith(f"= {out}"), text
+            dropped += "would start in the padding" in text
+    assert (dropped > 0) == ceil_mode
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: conv_output_size(8, 3, padding=(1, -1)), ValueError, r"padding must be >= 0 on both sides, got \(1, -1\)"),
+        (lambda: conv_output_size(8, 3, padding=(1, 2, 3)), TypeError, r"padding must be an int or a pair \(before, after\)"),
+        (lambda: conv_output_size(8, 3, padding="same"), TypeError, r"got 'same' \(str\): write e.g. padding=1"),
+        (lambda: conv_output_size(3, 3, padding=0, dilation=2), ValueError,
+         r"kernel 3 with dilation 2 spans 5 and is larger than the input 3: .*smaller dilation"),
+        (lambda: same_padding(0), ValueError, r"kernel_size must be >= 1, got 0"),
+        (lambda: transposed_window_taps(0, 0, 3), ValueError, r"size must be >= 1, got 0"),
+        (lambda: conv_transpose_output_shape(4, 3, output_padding=-1), ValueError, r"output_padding must be >= 0"),
+        (lambda: conv_transpose_output_shape(4, 3, stride=(2, 1), output_padding=(1, 1)), ValueError,
+         r"output_padding 1x1 must be smaller than the stride 2x1 or the dilation 1x1 .* = 2x1\): "
+         r"use output_padding <= 1x0"),
+        (lambda: conv_transpose_output_shape(2, 1, padding=1), ValueError,
+         r"the output would be 0x0: input 2x2 with kernel 1x1 reaches 2x2 output pixels and padding 1x1 trims 2x2"),
+        (lambda: pool_formula_text(5, 2, ceil_mode=1), TypeError, r"ceil_mode must be True or False, got 1"),
+    ],
+)
+def test_new_helpers_refuse_bad_values(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

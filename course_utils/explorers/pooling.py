@@ -1,0 +1,354 @@
+"""The pooling explorer: maximum and average pooling of a real image (D2L 7.5).
+
+Window, stride, padding, ``ceil_mode`` and ``count_include_pad`` follow ``nn.MaxPool2d`` and
+``nn.AvgPool2d``; the pooled values come from ``F.max_pool2d`` / ``F.avg_pool2d``, the output
+size and its formula from ``course_utils.shapes``. Each output cell links to the pixels its
+window reads: for max pooling the pixels of the image (PyTorch pads with −∞, so padding never
+wins), for average pooling also the padding zeros when ``count_include_pad`` counts them, so
+the divisor of every cell is the number of cells it reads.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from course_utils import validate
+from course_utils.data_sources import load_sample
+from course_utils.explorers._widget import Explorer
+from course_utils.explorers.scene import Control, Grid, Link, Scene
+from course_utils.shapes import pool_formula_text, pool_output_shape, window_taps
+
+__all__ = ["PoolingExplorer", "POOL_MODES", "MAX_IMAGE_SIDE"]
+
+POOL_MODES = ("max", "avg")
+MAX_IMAGE_SIDE = 64  # the explorer draws every pixel of the image as a cell
+
+_DEFAULTS: dict[str, Any] = {
+    "pool_h": 2, "pool_w": 2, "stride_h": 2, "stride_w": 2, "pad_h": 0, "pad_w": 0,
+    "mode": "max", "ceil_mode": False, "count_include_pad": True, "row": 0, "col": 0,
+}
+_LIMITS: dict[str, tuple[int, int]] = {
+    "pool_h": (1, 8), "pool_w": (1, 8), "stride_h": (1, 8), "stride_w": (1, 8), "pad_h": (0, 4), "pad_w": (0, 4),
+    "row": (0, 2 * MAX_IMAGE_SIDE), "col": (0, 2 * MAX_IMAGE_SIDE),
+}
+_FLAGS = ("ceil_mode", "count_include_pad")
+_SHOW_VALUES_UP_TO = 144  # cells; larger grids are drawn as pictures without numbers
+
+
+def default_image() -> torch.Tensor:
+    """Fashion-MNIST test image 0 (the course's sample), pixels in [0, 1], shape (28, 28)."""
+    images, _ = load_sample(train=False)
+    return images[0].float() / 255
+
+
+def _grey_image(image: object) -> torch.Tensor:
+    """``image`` checked: a grey floating-point tensor (H, W) or (1, H, W) of finite pixels, as (H, W)."""
+    if not isinstance(image, torch.Tensor):
+        remedy = ("torch.from_numpy(image).float()" if type(image).__module__ == "numpy"
+                  else "torch.tensor(image, dtype=torch.float32)")
+        raise TypeError(f"image must be a torch.Tensor of grey pixels, got a {type(image).__name__}: "
+                        f"convert it with {remedy}")
+    if not image.is_floating_point():
+        raise TypeError(f"image has dtype {image.dtype}, but the explorer needs floating-point pixels: "
+                        "e.g. image.float() / 255 for pixels 0 to 255")
+    if image.dim() == 3 and image.shape[0] != 1:
+        raise ValueError(f"image has {image.shape[0]} channels (shape {tuple(image.shape)}), but the explorer pools "
+                         "a grey image of one channel: keep one channel or average them, e.g. image.mean(dim=0)")
+    if image.dim() not in (2, 3) or image.numel() == 0:
+        raise ValueError(f"image must have shape (H, W) or (1, H, W), got {tuple(image.shape)}: "
+                         "e.g. images[0].float() / 255 for a Fashion-MNIST image")
+    image = image.reshape(image.shape[-2:]).detach().to("cpu", torch.float64)
+    height, width = image.shape
+    if max(height, width) > MAX_IMAGE_SIDE:
+        raise ValueError(f"image is {height}×{width}, but the explorer draws every pixel and takes at most "
+                         f"{MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE}: crop it or shrink it, e.g. "
+                         f"F.interpolate(image[None, None], size=(28, 28))[0, 0]")
+    if not torch.isfinite(image).all():
+        raise ValueError("image has pixels that are inf or nan: the explorer needs finite pixel values, "
+                         "e.g. torch.nan_to_num(image)")
+    return image
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """One axis (rows or columns) of the pooling."""
+
+    size: int
+    window: int
+    stride: int
+    padding: int
+    out: int  # 0 when the setting is impossible
+
+    def window_cells(self, index: int) -> list[int]:
+        """Input coordinates that window ``index`` covers inside the padded input (−padding to size + padding − 1)."""
+        coordinates = window_taps(index, self.window, padding=self.padding, stride=self.stride)
+        return [c for c in coordinates if c < self.size + self.padding]
+
+
+@dataclass(frozen=True)
+class _Setting:
+    rows: _Axis
+    cols: _Axis
+    mode: str
+    ceil_mode: bool
+    count_include_pad: bool
+    error: str
+
+
+def _usable(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` over the defaults, each value out of its kind or range replaced by its default."""
+    usable = dict(_DEFAULTS)
+    for name, value in values.items():
+        if name in _LIMITS:
+            ok = validate.is_int(value) and _LIMITS[name][0] <= value <= _LIMITS[name][1]
+        elif name in _FLAGS:
+            ok = isinstance(value, bool)
+        else:
+            ok = name == "mode" and value in POOL_MODES
+        if ok:
+            usable[name] = int(value) if validate.is_int(value) else value
+    return usable
+
+
+def _setting(values: Mapping[str, Any], shape: tuple[int, int]) -> _Setting:
+    v = _usable(values)
+    window, stride, padding = (v["pool_h"], v["pool_w"]), (v["stride_h"], v["stride_w"]), (v["pad_h"], v["pad_w"])
+    error, out = "", (0, 0)
+    try:
+        out = pool_output_shape(shape, window, padding=padding, stride=stride, ceil_mode=v["ceil_mode"])
+    except ValueError as problem:
+        error = str(problem)
+    rows = _Axis(shape[0], window[0], stride[0], padding[0], out[0])
+    cols = _Axis(shape[1], window[1], stride[1], padding[1], out[1])
+    return _Setting(rows, cols, v["mode"], v["ceil_mode"], v["count_include_pad"], error)
+
+
+def _value(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
+
+
+class PoolingExplorer(Explorer):
+    """Maximum or average pooling of a grey image, as ``nn.MaxPool2d`` / ``nn.AvgPool2d`` do it (D2L 7.5).
+
+    ``image``: a float tensor (H, W) or (1, H, W), at most 64×64; by default Fashion-MNIST
+    test image 0 (the course's sample) divided by 255. Pick an output cell (``row``, ``col``)
+    to see its window and how its value comes about.
+
+    >>> explorer = PoolingExplorer()
+    >>> explorer.state.grid("output").rows, explorer.state.error
+    (14, '')
+    >>> explorer.set(pad_h=2)
+    >>> explorer.state.error.split(":")[0]
+    'padding 2x0 is more than half the pooling window 2x2'
+    """
+
+    def __init__(
+        self,
+        image: torch.Tensor | None = None,
+        pool_h: int = 2,
+        pool_w: int = 2,
+        stride_h: int = 2,
+        stride_w: int = 2,
+        pad_h: int = 0,
+        pad_w: int = 0,
+        mode: str = "max",
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        row: int = 0,
+        col: int = 0,
+    ) -> None:
+        self._image = default_image().double() if image is None else _grey_image(image)
+        values = {"pool_h": pool_h, "pool_w": pool_w, "stride_h": stride_h, "stride_w": stride_w, "pad_h": pad_h,
+                  "pad_w": pad_w, "mode": mode, "ceil_mode": ceil_mode, "count_include_pad": count_include_pad,
+                  "row": row, "col": col}
+        for name, (low, high) in _LIMITS.items():
+            value = validate.integer(values[name], name, minimum=low, example=_DEFAULTS[name])
+            if name not in ("row", "col") and value > high:
+                raise ValueError(f"{name} must be at most {high} in this explorer, got {value}: "
+                                 f"write e.g. {name}={_DEFAULTS[name]}")
+        for name in _FLAGS:
+            validate.flag(values[name], name)
+        validate.choice(mode, "mode", POOL_MODES)
+        super().__init__(**values)
+
+    @property
+    def image(self) -> torch.Tensor:
+        """The image being pooled, (H, W), float32."""
+        return self._image.float()
+
+    # -- controls ------------------------------------------------------------------
+    def _controls(self, values: Mapping[str, Any]) -> list[Control]:
+        v = _usable(values)
+        setting = _setting(v, tuple(self._image.shape))
+        rows, cols = setting.rows, setting.cols
+
+        def number(name: str, label: str, group: str, note: str = "", disabled: bool = False,
+                   high: int | None = None) -> Control:
+            low, top = _LIMITS[name]
+            return Control(name, label, "int", v[name], min=low, max=top if high is None else high, step=1,
+                           note=note, disabled=disabled, group=group)
+
+        controls = [
+            Control("mode", "pooling", "choice", v["mode"], options=[[m, m] for m in POOL_MODES], group="mode"),
+            number("pool_h", "window height", "window"), number("pool_w", "window width", "window"),
+            number("stride_h", "stride (rows)", "stride"), number("stride_w", "stride (columns)", "stride"),
+            number("pad_h", "padding (rows)", "padding", note=f"PyTorch allows at most half the window: "
+                   f"{rows.window} // 2 = {rows.window // 2}"),
+            number("pad_w", "padding (columns)", "padding", note=f"PyTorch allows at most half the window: "
+                   f"{cols.window} // 2 = {cols.window // 2}"),
+            Control("ceil_mode", "ceil_mode", "toggle", v["ceil_mode"], group="rounding",
+                    note="round the output size up; a last window must start inside the input or the top/left "
+                    "padding"),
+            Control("count_include_pad", "count_include_pad", "toggle", v["count_include_pad"], group="rounding",
+                    disabled=v["mode"] == "max",
+                    note="average pooling only: max pooling never counts padding (it pads with −∞)"
+                    if v["mode"] == "max" else "divide by the whole window, padding zeros included"),
+        ]
+        for name, label, out in (("row", "output row", rows.out), ("col", "output column", cols.out)):
+            if setting.error:
+                controls.append(number(name, label, "cell", "no output", True, high=0))
+            else:
+                controls.append(number(name, label, "cell", f"the output has {out} "
+                                       f"{'rows' if name == 'row' else 'columns'}", high=out - 1))
+        return controls
+
+    def _normalise(self, values: dict[str, Any]) -> dict[str, Any]:
+        setting = _setting(values, tuple(self._image.shape))
+        values = dict(values)
+        values["row"] = 0 if setting.error else min(values.get("row", 0), setting.rows.out - 1)
+        values["col"] = 0 if setting.error else min(values.get("col", 0), setting.cols.out - 1)
+        return values
+
+    # -- the scene -----------------------------------------------------------------
+    def _compute(self, values: Mapping[str, Any]) -> Scene:
+        setting = _setting(values, tuple(self._image.shape))
+        rows, cols = setting.rows, setting.cols
+        padded = F.pad(self._image, (cols.padding, cols.padding, rows.padding, rows.padding))
+        grid_h, grid_w = padded.shape
+
+        def inside(r: int, q: int) -> bool:
+            return 0 <= r < rows.size and 0 <= q < cols.size
+
+        if setting.error:
+            kinds = ["" if inside(r - rows.padding, q - cols.padding) else "pad"
+                     for r in range(grid_h) for q in range(grid_w)]
+            grid = self._input_grid(setting, padded, kinds)
+            formulas = self._formulas(setting, with_result=False)
+            text = (f'<p class="explorer-error"><b>Not possible:</b> {html.escape(setting.error)}</p>'
+                    f"<p>{formulas}</p>")
+            return Scene(text=text, summary=f"not possible: {setting.error}", grids=[grid], error=setting.error)
+
+        X = self._image[None, None]
+        window, stride = (rows.window, cols.window), (rows.stride, cols.stride)
+        padding = (rows.padding, cols.padding)
+        if setting.mode == "max":
+            Y = F.max_pool2d(X, window, stride=stride, padding=padding, ceil_mode=setting.ceil_mode)
+        else:
+            Y = F.avg_pool2d(X, window, stride=stride, padding=padding, ceil_mode=setting.ceil_mode,
+                             count_include_pad=setting.count_include_pad)
+        assert tuple(Y.shape[2:]) == (rows.out, cols.out), (tuple(Y.shape), rows.out, cols.out)
+        output = Y[0, 0]
+
+        # the cells each window reads, in grid cells of the padded input
+        counts_padding = setting.mode == "avg" and setting.count_include_pad
+        reads = []
+        for y in range(rows.out):
+            for x in range(cols.out):
+                reads.append([(r + rows.padding) * grid_w + (q + cols.padding)
+                              for r in rows.window_cells(y) for q in cols.window_cells(x)
+                              if counts_padding or inside(r, q)])
+        read = {cell for cell_reads in reads for cell in cell_reads}
+        reach_r = max(cell // grid_w for cell in read)
+        reach_c = max(cell % grid_w for cell in read)
+        kinds = []
+        for r in range(grid_h):
+            for q in range(grid_w):
+                if not inside(r - rows.padding, q - cols.padding):
+                    kinds.append("pad")
+                elif r * grid_w + q in read:
+                    kinds.append("")
+                elif r > reach_r or q > reach_c:
+                    kinds.append("dropped")
+                else:
+                    kinds.append("unread")
+
+        input_grid = self._input_grid(setting, padded, kinds)
+        output_grid = Grid("output", f"{setting.mode} pooled {rows.out}×{cols.out}", rows.out, cols.out,
+                           values=output.flatten().tolist(), shade="grey",
+                           show_values=rows.out * cols.out <= _SHOW_VALUES_UP_TO, panel="pooling")
+        link = Link("input", "output", reads=reads, op="max" if setting.mode == "max" else "mean",
+                    divisors=[len(cell_reads) for cell_reads in reads] if setting.mode == "avg" else None)
+        row, col = values["row"], values["col"]
+        cell = row * cols.out + col
+        text = self._text(setting, row, col, reads[cell], input_grid, float(output[row, col]))
+        summary = (f"{setting.mode} pooling {rows.size}×{cols.size} → {rows.out}×{cols.out} (window "
+                   f"{rows.window}×{cols.window}, stride {rows.stride}×{cols.stride}, padding "
+                   f"{rows.padding}×{cols.padding}" + (", ceil_mode" if setting.ceil_mode else "") + ")")
+        return Scene(text=text, summary=summary, grids=[input_grid, output_grid], links=[link], sweep="output",
+                     selected=["output", cell])
+
+    # -- pieces of the scene ---------------------------------------------------------
+    @staticmethod
+    def _input_grid(setting: _Setting, padded: torch.Tensor, kinds: list[str]) -> Grid:
+        rows, cols = setting.rows, setting.cols
+        grid_h, grid_w = padded.shape
+        note = ""
+        if rows.padding or cols.padding:
+            note = ("padding: never read by max pooling (PyTorch pads with −∞)" if setting.mode == "max" else
+                    "padding: zeros" + (", counted in the average" if setting.count_include_pad else
+                                        ", not counted in the average"))
+        return Grid("input", f"input {rows.size}×{cols.size}", grid_h, grid_w, values=padded.flatten().tolist(),
+                    kinds=kinds, row0=-rows.padding, col0=-cols.padding, shade="grey",
+                    show_values=grid_h * grid_w <= _SHOW_VALUES_UP_TO, note=note, panel="pooling")
+
+    @staticmethod
+    def _formulas(setting: _Setting, with_result: bool = True) -> str:
+        rows, cols = setting.rows, setting.cols
+        lines = []
+        for axis, name in ((rows, "out_h"), (cols, "out_w")):
+            if axis.padding > axis.window // 2:
+                continue  # the error says why; the formula has no result
+            lines.append(pool_formula_text(axis.size, axis.window, padding=axis.padding, stride=axis.stride,
+                                           name=name, ceil_mode=setting.ceil_mode))
+        return "<br>".join(html.escape(line) for line in lines)
+
+    def _text(self, setting: _Setting, row: int, col: int, reads: list[int], input_grid: Grid, value: float) -> str:
+        rows, cols = setting.rows, setting.cols
+        parts = [
+            f"<p><b>{setting.mode} pooling: {rows.size}×{cols.size} → {rows.out}×{cols.out}</b> "
+            f"(window {rows.window}×{cols.window}, stride {rows.stride}×{cols.stride}, padding "
+            f"{rows.padding}×{cols.padding}" + (", ceil_mode" if setting.ceil_mode else "") + ")</p>",
+            f"<p>{self._formulas(setting)}</p>",
+        ]
+        window_r, window_c = rows.window_cells(row), cols.window_cells(col)
+        where = f"rows {_span(window_r[0], window_r[-1])}, columns {_span(window_c[0], window_c[-1])}"
+        values = [input_grid.values[cell] for cell in reads]  # type: ignore[index]
+        padding_cells = sum(1 for cell in reads if input_grid.kinds[cell] == "pad")  # type: ignore[index]
+        if setting.mode == "max":
+            parts.append(f"<p>Output cell ({row}, {col}) = the largest of the {len(reads)} pixels in input {where}"
+                         f" = {_value(value)}.</p>")
+        else:
+            total = math.fsum(values)
+            counted = ""
+            if setting.count_include_pad and padding_cells:
+                counted = f"; {padding_cells} of them are padding zeros, counted (count_include_pad=True)"
+            outside = sum(1 for r in window_r for q in window_c if not (0 <= r < rows.size and 0 <= q < cols.size))
+            if not setting.count_include_pad and outside:
+                counted = f"; the {outside} padding cells are not counted (count_include_pad=False)"
+            hanging = rows.window * cols.window - len(window_r) * len(window_c)
+            if hanging:
+                counted += f"; {hanging} cells of the window lie beyond the padding and are left out (ceil_mode)"
+            parts.append(f"<p>Output cell ({row}, {col}) = the mean of input {where} = {_value(total)} / "
+                         f"{len(reads)} = {_value(value)} (divided by the {len(reads)} cells it reads{counted}).</p>")
+        return "".join(parts)
