@@ -610,12 +610,12 @@ def test_pool_impossible_settings(values, numbers):
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        (dict(image=[[0.0, 1.0]]), TypeError, r"image must be a torch.Tensor .*got a list: convert it with torch.tensor"),
+        (dict(image="cat.png"), TypeError, r"image must be a tensor of pixel values, got str"),
         (dict(image=torch.zeros(4, 4, dtype=torch.uint8)), TypeError, r"dtype torch.uint8.*image.float\(\) / 255"),
-        (dict(image=torch.zeros(3, 8, 8)), ValueError, r"3 channels .*image.mean\(dim=0\)"),
-        (dict(image=torch.zeros(1, 1, 8, 8)), ValueError, r"shape \(H, W\) or \(1, H, W\), got \(1, 1, 8, 8\)"),
+        (dict(image=torch.zeros(3, 8, 8)), ValueError, r"3 channels .*image.mean\(dim=0, keepdim=True\)"),
+        (dict(image=torch.zeros(1, 1, 8, 8)), ValueError, r"shape \(1, H, W\) or \(H, W\), got \(1, 1, 8, 8\)"),
         (dict(image=torch.zeros(100, 8)), ValueError, r"image is 100×8.*at most 64×64"),
-        (dict(image=torch.full((4, 4), float("nan"))), ValueError, r"inf or nan"),
+        (dict(image=torch.full((4, 4), float("nan"))), ValueError, r"NaN or infinite"),
         (dict(pool_h=0), ValueError, r"pool_h must be >= 1, got 0"),
         (dict(pool_h=9), ValueError, r"pool_h must be at most 8"),
         (dict(mode="mean"), ValueError, r"mode must be one of 'max', 'avg', got 'mean'"),

@@ -245,7 +245,7 @@ def test_a_kernel_larger_than_the_image_is_an_error_in_the_scene_not_an_exceptio
         (lambda im: KernelEditor((im * 255).to(torch.uint8)), TypeError, r"image has dtype torch.uint8.*/ 255"),
         (lambda im: KernelEditor(im.expand(3, 28, 28)), ValueError, r"image has 3 channels"),
         (lambda im: KernelEditor(im[None, None]), ValueError, r"image must have shape \(1, H, W\) or \(H, W\)"),
-        (lambda im: KernelEditor(torch.rand(100, 80)), ValueError, r"image is 100 × 80.*at most 64 a side"),
+        (lambda im: KernelEditor(torch.rand(100, 80)), ValueError, r"image is 100×80.*at most 64×64"),
         (lambda im: KernelEditor(torch.full((4, 4), float("nan"))), ValueError, r"NaN or infinite"),
         (lambda im: KernelEditor(kernel="sobel"), ValueError, r"kernel must be one of 'identity'.*got 'sobel'"),
         (lambda im: KernelEditor(kernel=[1, -1]), ValueError, r"kernel must be 2-D.*\[\[1, -1\]\]"),

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.modules.lazy import LazyModuleMixin
 
-from course_utils.data_sources import load_sample
+from course_utils.explorers._inputs import default_image, grey_images, model_input
 from course_utils.explorers._widget import Explorer
 from course_utils.explorers.scene import Control, Grid, Link, Scene
 from course_utils.fields import evaluating
@@ -35,41 +35,8 @@ __all__ = ["KernelEditor", "FeatureMapExplorer", "PRESETS", "preset_kernel"]
 
 
 # ---------------------------------------------------------------------------
-# Grey images
+# Text
 # ---------------------------------------------------------------------------
-
-
-def _grey_images(value: object, name: str, batch: bool) -> torch.Tensor:
-    """Floating-point grey images as float32: one image (H, W) or (1, H, W) -> (H, W); with ``batch``,
-    (N, H, W) or (N, 1, H, W) -> (N, 1, H, W). A colour image (3 channels) is refused: the explorers
-    draw grey images and the course's models take one channel."""
-    try:
-        images = torch.as_tensor(value)
-    except (TypeError, ValueError, RuntimeError) as error:
-        raise TypeError(f"{name} must be a tensor of pixel values, got {type(value).__name__}: "
-                        f"e.g. {name} = images[0].float() / 255") from error
-    if not images.is_floating_point():
-        raise TypeError(f"{name} has dtype {images.dtype}, but the explorers need floating-point pixels: convert it, "
-                        f"e.g. {name}.float() / 255 for pixels 0 to 255")
-    layout = "(N, 1, H, W) or (N, H, W)" if batch else "(1, H, W) or (H, W)"
-    channel_axis = 1 if batch else 0
-    if images.dim() == channel_axis + 3 and images.shape[channel_axis] != 1:
-        raise ValueError(f"{name} has {images.shape[channel_axis]} channels (shape {tuple(images.shape)}), but the "
-                         f"explorers draw grey images of one channel: keep one channel or average them, e.g. "
-                         f"{name}.mean(dim={channel_axis}, keepdim=True)")
-    if images.dim() not in (channel_axis + 2, channel_axis + 3) or min(images.shape, default=0) == 0:
-        raise ValueError(f"{name} must have shape {layout}, got {tuple(images.shape)}")
-    if not bool(torch.isfinite(images).all()):
-        raise ValueError(f"{name} has pixels that are NaN or infinite: give finite pixel values, e.g. in [0, 1]")
-    if images.dim() == channel_axis + 3:
-        images = images.squeeze(channel_axis)
-    return (images[:, None] if batch else images).detach().cpu().float()
-
-
-def _default_image() -> torch.Tensor:
-    """Fashion-MNIST test image 0 (the course's sample; also image 0 of the full test set), in [0, 1]."""
-    images, _ = load_sample(train=False)
-    return images[0].float() / 255
 
 
 def _number(x: float) -> str:
@@ -198,12 +165,7 @@ class KernelEditor(Explorer):
         kernel: str | Sequence[Sequence[float]] | torch.Tensor = "edge",
         size: int | tuple[int, int] | None = None,
     ) -> None:
-        X = _default_image() if image is None else _grey_images(image, "image", batch=False)
-        if max(X.shape) > MAX_IMAGE_SIDE:
-            raise ValueError(
-                f"image is {_by(*X.shape)}, but the editor draws every pixel, at most {MAX_IMAGE_SIDE} a side: "
-                f"make it smaller, e.g. F.interpolate(image[None, None], size=(28, 28))[0, 0]"
-            )
+        X = default_image() if image is None else grey_images(image, "image", max_side=MAX_IMAGE_SIDE)
         self.X = X.double()  # the pixels exactly as the grid shows them
         if isinstance(kernel, str):
             preset = _check_preset(kernel, "kernel")
@@ -395,15 +357,6 @@ def _top_layers(model: nn.Module) -> dict[str, nn.Module]:
     return {prefix + name: layer for name, layer in net.named_children()}
 
 
-def _model_input(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
-    """``X`` on the device and in the floating-point dtype of the model's parameters (a model trained
-    on a GPU, or in float64, takes the explorer's float32 CPU images)."""
-    first = next(model.parameters(), None)
-    if first is None:
-        return X
-    return X.to(device=first.device, dtype=first.dtype if first.is_floating_point() else X.dtype)
-
-
 def _run(model: nn.Module, layers: Mapping[str, nn.Module], X: torch.Tensor) -> tuple[dict[str, Any], Any]:
     """The output of each of ``layers`` and of the model for the batch ``X``: one forward pass with hooks,
     in evaluation mode under ``torch.no_grad()`` (``fields.evaluating``). A layer that runs twice keeps its
@@ -415,7 +368,7 @@ def _run(model: nn.Module, layers: Mapping[str, nn.Module], X: torch.Tensor) -> 
     ]
     try:
         with evaluating(model):
-            result = model(_model_input(model, X))
+            result = model(model_input(model, X))
     except (RuntimeError, ValueError, TypeError) as error:
         raise ValueError(
             f"{type(model).__name__} cannot run on images of shape {tuple(X.shape)}: {str(error).splitlines()[0]}"
@@ -498,7 +451,7 @@ class FeatureMapExplorer(Explorer):
         class_names: Sequence[str] | None = None,
     ) -> None:
         self.model = _check_model(model)
-        self.images = _grey_images(images, "images", batch=True)  # (N, 1, H, W)
+        self.images = grey_images(images, "images", batch=True)  # (N, 1, H, W)
         self.labels = _labels(labels, len(self.images))
         self.class_names = _class_names(class_names, self.labels)
         candidates = _top_layers(model)

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from course_utils import validate
-from course_utils.data_sources import load_sample
+from course_utils.explorers._inputs import default_image, grey_images
 from course_utils.explorers._widget import Explorer
 from course_utils.explorers.scene import Control, Grid, Link, Scene
 from course_utils.shapes import pool_formula_text, pool_output_shape, window_taps
@@ -40,40 +40,6 @@ _LIMITS: dict[str, tuple[int, int]] = {
 }
 _FLAGS = ("ceil_mode", "count_include_pad")
 _SHOW_VALUES_UP_TO = 144  # cells; larger grids are drawn as pictures without numbers
-
-
-def default_image() -> torch.Tensor:
-    """Fashion-MNIST test image 0 (the course's sample), pixels in [0, 1], shape (28, 28)."""
-    images, _ = load_sample(train=False)
-    return images[0].float() / 255
-
-
-def _grey_image(image: object) -> torch.Tensor:
-    """``image`` checked: a grey floating-point tensor (H, W) or (1, H, W) of finite pixels, as (H, W)."""
-    if not isinstance(image, torch.Tensor):
-        remedy = ("torch.from_numpy(image).float()" if type(image).__module__ == "numpy"
-                  else "torch.tensor(image, dtype=torch.float32)")
-        raise TypeError(f"image must be a torch.Tensor of grey pixels, got a {type(image).__name__}: "
-                        f"convert it with {remedy}")
-    if not image.is_floating_point():
-        raise TypeError(f"image has dtype {image.dtype}, but the explorer needs floating-point pixels: "
-                        "e.g. image.float() / 255 for pixels 0 to 255")
-    if image.dim() == 3 and image.shape[0] != 1:
-        raise ValueError(f"image has {image.shape[0]} channels (shape {tuple(image.shape)}), but the explorer pools "
-                         "a grey image of one channel: keep one channel or average them, e.g. image.mean(dim=0)")
-    if image.dim() not in (2, 3) or image.numel() == 0:
-        raise ValueError(f"image must have shape (H, W) or (1, H, W), got {tuple(image.shape)}: "
-                         "e.g. images[0].float() / 255 for a Fashion-MNIST image")
-    image = image.reshape(image.shape[-2:]).detach().to("cpu", torch.float64)
-    height, width = image.shape
-    if max(height, width) > MAX_IMAGE_SIDE:
-        raise ValueError(f"image is {height}×{width}, but the explorer draws every pixel and takes at most "
-                         f"{MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE}: crop it or shrink it, e.g. "
-                         f"F.interpolate(image[None, None], size=(28, 28))[0, 0]")
-    if not torch.isfinite(image).all():
-        raise ValueError("image has pixels that are inf or nan: the explorer needs finite pixel values, "
-                         "e.g. torch.nan_to_num(image)")
-    return image
 
 
 @dataclass(frozen=True)
@@ -168,7 +134,7 @@ class PoolingExplorer(Explorer):
         row: int = 0,
         col: int = 0,
     ) -> None:
-        self._image = default_image().double() if image is None else _grey_image(image)
+        self._image = (default_image() if image is None else grey_images(image, "image", max_side=MAX_IMAGE_SIDE)).double()
         values = {"pool_h": pool_h, "pool_w": pool_w, "stride_h": stride_h, "stride_w": stride_w, "pad_h": pad_h,
                   "pad_w": pad_w, "mode": mode, "ceil_mode": ceil_mode, "count_include_pad": count_include_pad,
                   "row": row, "col": col}

@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_utils import validate
+from course_utils.explorers._inputs import grey_images, model_input
 from course_utils.explorers._widget import Explorer
 from course_utils.explorers.scene import Control, Grid, Link, Scene
 from course_utils.fields import field_output_shapes, layer_specs, receptive_fields
@@ -295,27 +296,6 @@ class ReceptiveFieldExplorer(Explorer):
 # ============================================================================ 7.6 and chapter 8: any model
 
 
-def _grey_image(value: object, name: str) -> torch.Tensor:
-    """One grey image of floating-point pixels, (H, W) or (1, H, W), as a float32 (H, W) tensor on the CPU."""
-    if not isinstance(value, torch.Tensor):
-        try:
-            value = torch.as_tensor(value)
-        except (TypeError, ValueError, RuntimeError):
-            raise TypeError(f"{name} must be a tensor of pixel values (H, W), got {type(value).__name__}: "
-                            f"e.g. {name} = images[0].float() / 255") from None
-    image = value.detach().cpu()
-    if not image.is_floating_point():
-        raise TypeError(f"{name} has dtype {image.dtype}, but the explorer needs floating-point pixels: convert "
-                        f"it, e.g. {name}.float() / 255 for pixels 0 to 255")
-    if image.dim() == 3 and image.shape[0] != 1:
-        raise ValueError(f"{name} has {image.shape[0]} channels (shape {tuple(image.shape)}), but the explorer "
-                         f"draws grey images of one channel: keep one channel or average them, e.g. "
-                         f"{name}.mean(dim=0, keepdim=True)")
-    if image.dim() not in (2, 3) or min(image.shape, default=0) == 0:
-        raise ValueError(f"{name} must have shape (1, H, W) or (H, W), got {tuple(image.shape)}")
-    return image.reshape(image.shape[-2:]).float()
-
-
 @dataclass(frozen=True)
 class _Layer:
     """One conv/pool layer of the model: the value of the ``layer`` control, its label, field, geometry, output."""
@@ -343,15 +323,6 @@ def _label(name: str, spec: LayerSpec) -> str:
     return f"{name} ({what})"
 
 
-def _model_input(model: nn.Module, image: torch.Tensor) -> torch.Tensor:
-    """The image as a batch 1 x 1 x H x W on the device and in the floating-point dtype of the model's parameters."""
-    X = image[None, None]
-    first = next(model.parameters(), None)
-    if first is None:
-        return X
-    return X.to(device=first.device, dtype=first.dtype if first.is_floating_point() else X.dtype)
-
-
 _TRACE_REMEDY = "; pass a list of LayerSpec instead"
 
 
@@ -368,7 +339,7 @@ def _model_layers(model: nn.Module, image: torch.Tensor) -> list[_Layer]:
             "(no Python if or for on the values of a tensor)"
         ) from error
     try:
-        shapes = field_output_shapes(model, _model_input(model, image)) if fields else []
+        shapes = field_output_shapes(model, model_input(model, image[None, None])) if fields else []
     except ValueError as error:
         raise ValueError(f"{error}; LayerFieldExplorer runs the model once on the image as a batch "
                          "1 x 1 x H x W (resize=SIDE resizes the image first)") from error
@@ -431,7 +402,7 @@ class LayerFieldExplorer(Explorer):
         if not isinstance(model, nn.Module):
             raise TypeError(f"model must be an nn.Module (e.g. LeNet() or a model of your own), "
                             f"got {type(model).__name__}")
-        picture = _grey_image(image, "image")
+        picture = grey_images(image, "image")
         if resize is not None:
             resize = validate.positive_int(resize, "resize", example=28)
         original = (int(picture.shape[0]), int(picture.shape[1]))
