@@ -16,11 +16,11 @@ One job per module:
   (how big a run is), ``device``;
 * measurements: ``comparison`` (the models side by side, with the committed results in
   ``course_utils/results/``), ``profiling`` (the cost of one training step);
-* the notebooks: ``widgets`` (explorers), ``plotting`` (figures), ``checks`` (self-checks);
+* the notebooks: ``explorers`` (drawn in the browser), ``plotting`` (figures), ``checks`` (self-checks);
 * shared helpers: ``validate`` (argument checks), ``formatting`` (numbers and tables),
   ``files`` (atomic writes).
 
-``widgets`` (ipywidgets) and ``summary`` (torchinfo), and what builds on them, load on first
+``explorers`` (anywidget) and ``summary`` (torchinfo), and what builds on them, load on first
 use, so training code runs on a machine that has only torch, torchvision, tqdm and matplotlib.
 """
 
@@ -88,12 +88,13 @@ _LAZY = {
     "compare_models": "course_utils.comparison",
     "training_costs": "course_utils.profiling",
     "measure_step": "course_utils.profiling",
-    "ParameterCalculator": "course_utils.widgets",
-    "ReceptiveFieldExplorer": "course_utils.widgets",
-    "PaddingStrideExplorer": "course_utils.widgets",
-    "PoolingExplorer": "course_utils.widgets",
-    "FeatureMapExplorer": "course_utils.widgets",
-    "LayerFieldExplorer": "course_utils.widgets",
+    "ParameterCalculator": "course_utils.explorers",
+    "KernelEditor": "course_utils.explorers",
+    "ReceptiveFieldExplorer": "course_utils.explorers",
+    "ConvolutionExplorer": "course_utils.explorers",
+    "PoolingExplorer": "course_utils.explorers",
+    "FeatureMapExplorer": "course_utils.explorers",
+    "LayerFieldExplorer": "course_utils.explorers",
 }
 
 __all__ = [

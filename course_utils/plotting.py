@@ -1,10 +1,10 @@
-"""Drawing for the notebooks and the explorers (matplotlib; the window arithmetic comes from ``course_utils.shapes``).
+"""The notebooks' figures (matplotlib); the explorers draw in the browser (``course_utils.explorers``).
 
 Every function builds and returns a ``matplotlib.figure.Figure`` made without
-pyplot: nothing is registered in pyplot's global list, so an explorer that
-redraws a hundred times leaks nothing, and a notebook shows a returned figure
+pyplot: nothing is registered in pyplot's global list, so a figure drawn a hundred
+times leaks nothing, and a notebook shows a returned figure
 once (``%matplotlib inline`` renders it; its text is ``<Figure size ... with N Axes>``).
-``figure_to_png`` turns a figure into the bytes an ``ipywidgets.Image`` shows.
+``figure_to_png`` turns a figure into PNG bytes.
 
 Grids are drawn cell by cell: cell ``(row, col)`` covers ``[col, col + 1] x [row, row + 1]``
 with rows going down, like a tensor printed on screen.
@@ -20,38 +20,28 @@ import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
-from course_utils.shapes import dilated_kernel_size, window_taps
+
 
 __all__ = [
-    "Box",
     "figure_to_png",
     "plot_images",
-    "plot_padding_stride",
-    "plot_field_stack",
-    "plot_pooling",
     "plot_channels_combine",
     "plot_feature_maps",
     "plot_kernels",
-    "plot_field_on_image",
     "plot_activation_comparison",
     "plot_training_curves",
     "plot_scale_shift",
     "plot_model_comparison",
 ]
 
-# (top, left, height, width) of a highlighted block of cells, in cell units.
-Box = tuple[float, float, float, float]
 
 HIGHLIGHT = "#ff7f0e"  # orange: the window / field / cell the student picked
-PADDING = "#d9d9d9"  # grey: zero padding
-INPUT = "#ffffff"
 FAINT = "#9e9e9e"
 
 
 def figure_to_png(fig: Figure, dpi: int = 80) -> bytes:
-    """PNG bytes of ``fig`` (what an ``ipywidgets.Image`` shows, redrawn in place without flicker)."""
+    """PNG bytes of ``fig``."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
@@ -102,11 +92,6 @@ def _rgba(hex_color: str) -> np.ndarray:
     return np.array(to_rgba(hex_color))
 
 
-def _outline(ax: Axes, box: Box, color: str = HIGHLIGHT, linestyle: str = "-", linewidth: float = 2.5) -> None:
-    top, left, height, width = box
-    ax.add_patch(Rectangle((left, top), width, height, fill=False, edgecolor=color, linewidth=linewidth, linestyle=linestyle))
-
-
 def _message_axes(ax: Axes, message: str) -> None:
     ax.axis("off")
     ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, color="#b00020", fontsize=10, transform=ax.transAxes)
@@ -150,114 +135,6 @@ def plot_images(
             ax.imshow(image, cmap=cmap or "gray", interpolation="nearest")
         if titles is not None:
             ax.set_title(titles[index], fontsize=9)
-    return fig
-
-
-def plot_padding_stride(
-    input_size: int,
-    kernel_size: int,
-    padding: int,
-    stride: int,
-    dilation: int,
-    output_size: int | None,
-    cell: tuple[int, int] = (0, 0),
-    message: str = "",
-) -> Figure:
-    """The padded input with every window position (dots), the window of output ``cell`` (orange taps)
-    and the output grid. ``output_size=None`` means no window fits: ``message`` says why."""
-    padded = input_size + 2 * padding
-    fig = Figure(figsize=(8.0, 4.0), layout="constrained")
-    ax_in, ax_out = fig.subplots(1, 2, width_ratios=[max(padded, 1), max(output_size or padded, 1) * 0.9 + 2])
-    colors = np.tile(_rgba(PADDING), (padded, padded, 1))
-    colors[padding : padding + input_size, padding : padding + input_size] = _rgba(INPUT)
-    extent = dilated_kernel_size(kernel_size, dilation)
-    if output_size is None:
-        _grid_axes(ax_in, max(padded, extent), max(padded, extent), f"padded input {padded}×{padded}")
-        _draw_cells(ax_in, padded, padded, colors)
-        _outline(ax_in, (0, 0, extent, extent), color="#b00020", linestyle="--")
-        _message_axes(ax_out, message or "no window fits")
-        return fig
-    row, col = cell
-    top, left = row * stride, col * stride  # the window's first tap, in padded coordinates
-    for r in window_taps(row, kernel_size, padding, stride, dilation):
-        for c in window_taps(col, kernel_size, padding, stride, dilation):
-            colors[r + padding, c + padding] = _rgba(HIGHLIGHT)
-    _grid_axes(ax_in, padded, padded, f"padded input {padded}×{padded} (grey: padding)")
-    _draw_cells(ax_in, padded, padded, colors)
-    starts = np.arange(output_size) * stride + 0.5
-    xs, ys = np.meshgrid(starts, starts)
-    ax_in.plot(xs.ravel(), ys.ravel(), "o", color=FAINT, markersize=3)  # top-left tap of every window
-    _outline(ax_in, (top, left, extent, extent))
-    out_colors = np.ones((output_size, output_size, 4))
-    out_colors[row, col] = _rgba(HIGHLIGHT)
-    _grid_axes(ax_out, output_size, output_size, f"output {output_size}×{output_size}")
-    _draw_cells(ax_out, output_size, output_size, out_colors)
-    return fig
-
-
-def plot_field_stack(
-    sizes: Sequence[tuple[int, int]],
-    boxes: Sequence[Box | None],
-    titles: Sequence[str],
-    message: str = "",
-) -> Figure:
-    """A row of grids (input, hidden maps, output) with one highlighted box on each.
-
-    Used for the receptive field: the picked output cell, the window it reads on the
-    map below, and its whole field on the input.
-    """
-    fig = Figure(figsize=(2.6 * len(sizes) + 0.5, 3.2), layout="constrained")
-    widths = [max(w, 1) + 1 for _, w in sizes]
-    axes = fig.subplots(1, len(sizes), width_ratios=widths, squeeze=False)[0]
-    for ax, (h, w), box, title in zip(axes, sizes, boxes, titles):
-        if h <= 0 or w <= 0:
-            _message_axes(ax, message or "empty")
-            continue
-        colors = np.ones((h, w, 4))
-        if box is not None:
-            top, left, bh, bw = box
-            r0, r1 = max(int(top), 0), min(int(top + bh), h)
-            c0, c1 = max(int(left), 0), min(int(left + bw), w)
-            colors[r0:r1, c0:c1] = _rgba(HIGHLIGHT)
-        _grid_axes(ax, h, w, title)
-        _draw_cells(ax, h, w, colors)
-        if box is not None:
-            _outline(ax, box)
-    return fig
-
-
-def plot_pooling(
-    image: torch.Tensor | np.ndarray,
-    pooled: torch.Tensor | np.ndarray | None,
-    kernel_size: int,
-    stride: int,
-    padding: int,
-    title: str = "",
-    message: str = "",
-) -> Figure:
-    """An image with its zero padding and first pooling window, beside the pooled result."""
-    image = _to_numpy(image)
-    fig = Figure(figsize=(7.0, 3.6), layout="constrained")
-    ax_in, ax_out = fig.subplots(1, 2)
-    h, w = image.shape
-    ax_in.imshow(np.pad(image, padding), cmap="gray", extent=(-padding, w + padding, h + padding, -padding),
-                 interpolation="nearest")
-    if padding:
-        _outline(ax_in, (0, 0, h, w), color="#1f77b4", linewidth=1.2)
-    _outline(ax_in, (-padding, -padding, kernel_size, kernel_size))
-    if stride < w + 2 * padding:
-        _outline(ax_in, (-padding, -padding + stride, kernel_size, kernel_size), linestyle="--", linewidth=1.5)
-    ax_in.set_title(f"input {h}×{w}, padding {padding}: first windows", fontsize=9)
-    ax_in.set_xticks([])
-    ax_in.set_yticks([])
-    if pooled is None:
-        _message_axes(ax_out, message)
-    else:
-        pooled = _to_numpy(pooled)
-        ax_out.imshow(pooled, cmap="gray", interpolation="nearest")
-        ax_out.set_title(title or f"pooled {pooled.shape[0]}×{pooled.shape[1]}", fontsize=9)
-        ax_out.set_xticks([])
-        ax_out.set_yticks([])
     return fig
 
 
@@ -319,40 +196,6 @@ def plot_kernels(weight: torch.Tensor | np.ndarray, title: str = "", scale: floa
                 ax.set_title(f"out {o}", fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
-    return fig
-
-
-def plot_field_on_image(
-    image: torch.Tensor | np.ndarray,
-    box: Box,
-    output_size: tuple[int, int],
-    cell: tuple[int, int],
-    title: str = "",
-) -> Figure:
-    """An input image with the receptive field ``box`` of output ``cell`` (dashed where it lies in
-    the padding, outside the image), beside the layer's output grid with the cell marked."""
-    image = _to_numpy(image)
-    h, w = image.shape
-    top, left, bh, bw = box
-    fig = Figure(figsize=(7.0, 3.6), layout="constrained")
-    ax_in, ax_out = fig.subplots(1, 2)
-    margin = max(0.0, -top, -left, top + bh - h, left + bw - w)
-    ax_in.imshow(image, cmap="gray", extent=(0, w, h, 0), interpolation="nearest")
-    ax_in.set_xlim(-margin - 0.5, w + margin + 0.5)
-    ax_in.set_ylim(h + margin + 0.5, -margin - 0.5)
-    _outline(ax_in, box, linestyle="--", linewidth=1.5)
-    r0, r1, c0, c1 = max(top, 0), min(top + bh, h), max(left, 0), min(left + bw, w)
-    if r1 > r0 and c1 > c0:
-        ax_in.add_patch(Rectangle((c0, r0), c1 - c0, r1 - r0, facecolor=HIGHLIGHT, alpha=0.35, edgecolor=HIGHLIGHT,
-                                  linewidth=2.5))
-    ax_in.set_title(title or f"receptive field {bh:g}×{bw:g}", fontsize=9)
-    ax_in.set_xticks([])
-    ax_in.set_yticks([])
-    out_h, out_w = output_size
-    colors = np.ones((out_h, out_w, 4))
-    colors[cell[0], cell[1]] = _rgba(HIGHLIGHT)
-    _grid_axes(ax_out, out_h, out_w, f"layer output {out_h}×{out_w}, cell {tuple(cell)}")
-    _draw_cells(ax_out, out_h, out_w, colors)
     return fig
 
 
