@@ -128,6 +128,7 @@ class Explorer(anywidget.AnyWidget):
         values = self._normalise(values)
         controls = self._controls(values)
         values = self._normalise({c.name: values.get(c.name, c.value) for c in controls})
+        values = _within(self._controls(values), values)
         state = self._compute(values)
         self._state = state
         with self.hold_sync():
@@ -157,6 +158,27 @@ class Explorer(anywidget.AnyWidget):
             self.send({"type": "refused", "request": request, "message": str(error)})
             if answered is not None:
                 self.answered = answered
+
+
+def _within(controls: list[Control], values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` brought inside limits that moved because another value changed (as a slider keeps
+    its value inside its range): numbers clamped, a choice or a grid of the wrong size back to its default."""
+    result = dict(values)
+    for control in controls:
+        value = result.get(control.name, control.value)
+        if control.kind in ("int", "number"):
+            if control.min is not None and value < control.min:
+                value = int(math.ceil(control.min)) if control.kind == "int" else control.min
+            if control.max is not None and value > control.max:
+                value = int(math.floor(control.max)) if control.kind == "int" else control.max
+        elif control.kind == "choice":
+            if not any(value == option[1] for option in control.options or []):
+                value = control.value
+        elif control.kind in ("matrix", "draw"):
+            if not isinstance(value, list) or len(value) != (control.rows or 0) * (control.cols or 0):
+                value = control.value
+        result[control.name] = value
+    return result
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -214,7 +236,8 @@ def _check_value(control: Control, value: Any) -> Any:
                 return option
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
     if control.kind == "toggle":
-        if not isinstance(value, bool) and type(value).__name__ != "bool_":
+        numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
+        if not isinstance(value, bool) and not numpy_bool:
             raise TypeError(f"{name} must be True or False, got {value!r}")
         return bool(value)
     # "matrix" and "draw": row-major numbers, rows x cols of them
