@@ -13,21 +13,30 @@ From Python, with no browser::
     explorer.values, explorer.state.summary, explorer.state.grid("output").rows
 
 The front end sends ``{"type": "set", "values": {...}, "request": n}`` when a control
-moves; the answer is the new ``scene`` and ``controls`` with ``answered = n``, so the
-front end knows the kernel heard it (and says so when it does not, e.g. after a restart).
+moves; the answer is the new ``scene``, ``controls`` and ``answered = n`` in one update,
+so the front end knows the kernel heard it (and says so when it does not, e.g. after a
+restart). ``{"type": "ping", "request": n}`` asks for ``answered = n`` alone (the front end
+checks that the kernel is there when the student starts pointing). A value the controls
+do not allow is answered with ``{"type": "refused", "request": n, "message": ...}``.
+
+The cell the student pins by clicking is the ``selection`` trait, ``[grid id, cell]``
+(``[]`` when none); Python may set it too.
 """
 
 from __future__ import annotations
 
 import math
 import pathlib
+import struct
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 import anywidget
 import traitlets
 
 from course_utils.explorers.scene import Control, Scene
+from course_utils.validate import is_int, is_number
 
 __all__ = ["Explorer"]
 
@@ -45,11 +54,12 @@ class Explorer(anywidget.AnyWidget):
     scene = traitlets.Dict().tag(sync=True)  # Scene as dict
     answered = traitlets.Int(0).tag(sync=True)  # the last front-end request this state answers
     kind = traitlets.Unicode("").tag(sync=True)  # the class name, for the front end's labels and tests
+    selection = traitlets.List().tag(sync=True)  # [grid id, cell] pinned in the front end, [] for none
 
     def __init__(self, **values: Any) -> None:
         super().__init__(kind=type(self).__name__)
         self._state: Scene | None = None
-        self._apply(self._check(values, self._controls(values)) if values else {}, replace=values)
+        self._apply(self._check(values, self._controls(values)) if values else {})
         self.on_msg(self._on_front_end_message)
 
     # -- what a subclass provides ------------------------------------------------
@@ -76,7 +86,7 @@ class Explorer(anywidget.AnyWidget):
     def set(self, **values: Any) -> None:
         """Set several controls at once and recompute once: ``explorer.set(padding=2, stride=1)``."""
         merged = {**self.values, **values}
-        self._apply(self._check(values, self._controls(merged)), replace=values)
+        self._apply(self._check(values, self._controls(merged)))
 
     def summary(self) -> str:
         """One line of plain text: what the explorer shows now (also its text/plain)."""
@@ -88,14 +98,17 @@ class Explorer(anywidget.AnyWidget):
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = super()._repr_mimebundle_(**kwargs)
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
+        data, metadata = dict(data), dict(metadata or {})
         data["text/plain"] = self.summary()
         try:
-            from course_utils.explorers.render_png import scene_to_png
+            from course_utils.explorers.render_png import PIXEL_RATIO, scene_to_png
         except ImportError:  # the static picture is optional while the renderer is built
             pass
         else:
-            data["image/png"] = scene_to_png(self.state)
+            png = scene_to_png(self.state)
+            data["image/png"] = png
+            width, height = _png_size(png)  # drawn at PIXEL_RATIO x, shown at its CSS size
+            metadata["image/png"] = {"width": width // PIXEL_RATIO, "height": height // PIXEL_RATIO}
         return data, metadata
 
     # -- internals -----------------------------------------------------------------
@@ -107,7 +120,7 @@ class Explorer(anywidget.AnyWidget):
             raise ValueError(f"unknown control(s) {unknown}: {type(self).__name__} has {sorted(by_name)}")
         return {name: _check_value(by_name[name], value) for name, value in values.items()}
 
-    def _apply(self, checked: Mapping[str, Any], replace: Mapping[str, Any]) -> None:
+    def _apply(self, checked: Mapping[str, Any], answered: int | None = None) -> None:
         values = dict(self.values)
         if not values:  # first call: every control at its default
             values = {control.name: control.value for control in self._controls(dict(checked))}
@@ -115,74 +128,134 @@ class Explorer(anywidget.AnyWidget):
         values = self._normalise(values)
         controls = self._controls(values)
         values = self._normalise({c.name: values.get(c.name, c.value) for c in controls})
-        self._state = self._compute(values)
+        values = _within(self._controls(values), values)
+        state = self._compute(values)
+        self._state = state
         with self.hold_sync():
             self.values = values
             self.controls = [_control_dict(c, values) for c in self._controls(values)]
-            self.scene = self._state.to_dict()
+            self.scene = state.to_dict()
+            if answered is not None:
+                self.answered = answered
 
     def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, Mapping) or content.get("type") != "set":
+        """Answer the front end: ``set`` values (refused politely when they are not allowed) or ``ping``."""
+        if not isinstance(content, Mapping) or content.get("type") not in ("set", "ping"):
             return
-        request = content.get("request", 0)
+        request = content.get("request")
+        answered = int(request) if is_int(request) else None
+        if content["type"] == "ping":
+            if answered is not None:
+                self.answered = answered
+            return
+        values = content.get("values", {})
         try:
-            self.set(**dict(content.get("values", {})))
+            if not isinstance(values, Mapping):
+                raise TypeError(f"the values to set must be a mapping name -> value, got {values!r}")
+            merged = {**self.values, **values}
+            self._apply(self._check(dict(values), self._controls(merged)), answered=answered)
         except (TypeError, ValueError) as error:  # the front end keeps its controls in range; say it anyway
             self.send({"type": "refused", "request": request, "message": str(error)})
-        self.answered = int(request) if isinstance(request, int) else self.answered
+            if answered is not None:
+                self.answered = answered
+
+
+def _within(controls: list[Control], values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` brought inside limits that moved because another value changed (as a slider keeps
+    its value inside its range): numbers clamped, a choice or a grid of the wrong size back to its default."""
+    result = dict(values)
+    for control in controls:
+        value = result.get(control.name, control.value)
+        if control.kind in ("int", "number"):
+            if control.min is not None and value < control.min:
+                value = int(math.ceil(control.min)) if control.kind == "int" else control.min
+            if control.max is not None and value > control.max:
+                value = int(math.floor(control.max)) if control.kind == "int" else control.max
+        elif control.kind == "choice":
+            if not any(value == option[1] for option in control.options or []):
+                value = control.value
+        elif control.kind in ("matrix", "draw"):
+            if not isinstance(value, list) or len(value) != (control.rows or 0) * (control.cols or 0):
+                value = control.value
+        result[control.name] = value
+    return result
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, from its IHDR chunk."""
+    return struct.unpack(">II", png[16:24])
 
 
 def _control_dict(control: Control, values: Mapping[str, Any]) -> dict[str, Any]:
-    from dataclasses import asdict
-
     data = asdict(control)
     data["value"] = values.get(control.name, control.value)
     return data
 
 
-def _check_value(control: Control, value: Any) -> Any:
-    """One value checked against its control (TypeError/ValueError that names it and the remedy)."""
-    name = control.name
-    if control.kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int) and not (
-            isinstance(value, float) and value.is_integer()
-        ):
-            try:
-                import numpy as np
+def _range_text(control: Control) -> str:
+    low = "" if control.min is None else f"{control.min:g}"
+    high = "" if control.max is None else f"{control.max:g}"
+    if low and high:
+        return f"between {low} and {high}"
+    return f"at least {low}" if low else f"at most {high}"
 
-                if isinstance(value, np.integer):
-                    value = int(value)
-                else:
-                    raise TypeError
-            except TypeError:
-                raise TypeError(f"{name} must be a whole number, got {value!r}") from None
+
+def _out_of_range(control: Control, value: float) -> bool:
+    return (control.min is not None and value < control.min) or (control.max is not None and value > control.max)
+
+
+def _flat(items: list[Any]) -> list[Any]:
+    """A row-major list, from a flat list or a list of rows."""
+    if items and all(isinstance(row, (list, tuple)) for row in items):
+        return [x for row in items for x in row]
+    return items
+
+
+def _check_value(control: Control, value: Any) -> Any:
+    """One value checked against its control (TypeError/ValueError that names it and the remedy),
+    as plain Python data (NumPy numbers become ``int``/``float``)."""
+    name, note = control.name, f" ({control.note})" if control.note else ""
+    if control.kind == "int":
+        if not is_int(value) and not (is_number(value) and float(value).is_integer()):
+            raise TypeError(f"{name} must be a whole number, got {value!r}: write e.g. {name}={control.value!r}")
         value = int(value)
-        if control.min is not None and value < control.min or control.max is not None and value > control.max:
-            raise ValueError(f"{name} must be between {control.min:g} and {control.max:g} here, got {value}"
-                             + (f" ({control.note})" if control.note else ""))
+        if _out_of_range(control, value):
+            raise ValueError(f"{name} must be {_range_text(control)} here, got {value}{note}")
         return value
     if control.kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise TypeError(f"{name} must be a finite number, got {value!r}")
-        if control.min is not None and value < control.min or control.max is not None and value > control.max:
-            raise ValueError(f"{name} must be between {control.min:g} and {control.max:g}, got {value:g}")
+        if not is_number(value) or not math.isfinite(value):
+            raise TypeError(f"{name} must be a finite number, got {value!r}: write e.g. {name}={control.value!r}")
+        value = int(value) if is_int(value) else float(value)
+        if _out_of_range(control, value):
+            raise ValueError(f"{name} must be {_range_text(control)} here, got {value:g}{note}")
         return value
     if control.kind == "choice":
         allowed = [option[1] for option in control.options or []]
-        if value not in allowed:
-            raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
-        return value
+        for option in allowed:  # 1 == True in Python; a choice of numbers must not take a flag
+            if value == option and isinstance(value, bool) == isinstance(option, bool):
+                return option
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
     if control.kind == "toggle":
-        if not isinstance(value, bool):
+        numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
+        if not isinstance(value, bool) and not numpy_bool:
             raise TypeError(f"{name} must be True or False, got {value!r}")
-        return value
+        return bool(value)
     # "matrix" and "draw": row-major numbers, rows x cols of them
     count = (control.rows or 0) * (control.cols or 0)
-    try:
-        numbers = [float(x) for x in value]
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a list of {count} numbers (row-major), got {value!r}") from None
-    if len(numbers) != count or not all(math.isfinite(x) for x in numbers):
-        raise ValueError(f"{name} must have {count} finite numbers ({control.rows} x {control.cols}, row-major), "
-                         f"got {len(numbers)}")
+    shape = f"{control.rows} x {control.cols}, row-major"
+    if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a list of {count} numbers ({shape}), got {value!r}")
+    items = _flat(value.tolist() if hasattr(value, "tolist") else list(value))
+    if not all(is_number(x) for x in items):
+        raise TypeError(f"{name} must be a list of {count} numbers ({shape}), got {value!r}")
+    numbers = [float(x) for x in items]
+    if len(numbers) != count:
+        raise ValueError(f"{name} must have {count} numbers ({shape}), got {len(numbers)}")
+    if not all(math.isfinite(x) for x in numbers):
+        raise ValueError(f"{name} must have finite numbers only, got {[x for x in numbers if not math.isfinite(x)]}")
+    low, high = (0.0, 1.0) if control.kind == "draw" else (control.min, control.max)
+    outside = [x for x in numbers if (low is not None and x < low) or (high is not None and x > high)]
+    if outside:
+        bounds = Control(name, "", "number", 0, min=low, max=high)
+        raise ValueError(f"{name} must have numbers {_range_text(bounds)}, got {outside[0]:g}")
     return numbers
