@@ -135,6 +135,7 @@ class Explorer(anywidget.AnyWidget):
             self.values = values
             self.controls = [_control_dict(c, values) for c in self._controls(values)]
             self.scene = state.to_dict()
+            answered = answered if answered is not None else getattr(self, "_answering", None)
             if answered is not None:
                 self.answered = answered
 
@@ -152,8 +153,11 @@ class Explorer(anywidget.AnyWidget):
         try:
             if not isinstance(values, Mapping):
                 raise TypeError(f"the values to set must be a mapping name -> value, got {values!r}")
-            merged = {**self.values, **values}
-            self._apply(self._check(dict(values), self._controls(merged)), answered=answered)
+            self._answering = answered  # _apply sends it with the new state, in the same update
+            try:
+                self.set(**dict(values))  # through set: a subclass that converts values there is obeyed
+            finally:
+                self._answering = None
         except (TypeError, ValueError) as error:  # the front end keeps its controls in range; say it anyway
             self.send({"type": "refused", "request": request, "message": str(error)})
             if answered is not None:
