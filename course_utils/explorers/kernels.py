@@ -574,9 +574,9 @@ class FeatureMapExplorer(Explorer):
             lines.append(f"The model's output ({html.escape(got)}) is not one score per class: no prediction to show.")
         lines.append("To draw: light strokes on a dark background, as Fashion-MNIST's garments are white on black "
                      "(for a photo of a dark garment on a light background, turn on invert).")
+        # The prediction is in the text and the table, not in the one-line summary: a notebook's saved
+        # summary then depends on the layer and the image only, not on how long the model trained.
         summary = f"{layer_text}: {maps_text}, input {title}"
-        if table is not None:
-            summary += f"; most likely {table[1][1]} ({table[1][2]})"
         return Scene(text="<br>".join(lines), summary=summary, grids=grids, table=table)
 
     def _class_name(self, k: int) -> str:

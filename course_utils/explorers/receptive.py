@@ -415,7 +415,7 @@ class LayerFieldExplorer(Explorer):
         self._pixels = [round(v, 4) for v in picture.flatten().tolist()]  # the image grid's values
         self._layers = _model_layers(model, picture)
         self._by_value = {layer_.value: layer_ for layer_ in self._layers}
-        self._model_name = type(model).__name__
+        self._network_name = type(model).__name__
         if layer is None:
             layer = self._layers[0].value
         elif not isinstance(layer, str):
@@ -490,7 +490,7 @@ class LayerFieldExplorer(Explorer):
         (top, bottom), (left, right) = field.input_region(i, j)
         (ctop, cbottom), (cleft, cright) = field.input_region(i, j, input_size=image_size)
         lines = [
-            f"<b>{html.escape(layer.label)}</b> in {html.escape(self._model_name)}: output {h}×{w} "
+            f"<b>{html.escape(layer.label)}</b> in {html.escape(self._network_name)}: output {h}×{w} "
             f"({layer.channels} channels); one step on this map moves {html.escape(jump)} input pixels.",
         ]
         where = f"rows {_span(top, bottom)}, columns {_span(left, right)}"
