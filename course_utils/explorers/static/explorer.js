@@ -253,7 +253,7 @@ class GridView {
           x: this.x((i % grid.cols) + 0.5), y: this.y(Math.floor(i / grid.cols) + 0.5),
           "font-size": size, class: "cu-value" + (kinds[i] === "pad" ? " kind-pad" : ""),
         });
-        if (colours[i] && kinds[i] !== "pad") text.setAttribute("fill", inkOn(colours[i]));
+        if (colours[i] && kinds[i] !== "pad") text.style.fill = inkOn(colours[i]); // over the theme's ink
         text.textContent = labels ? labels[i] : cellText(grid.values[i]);
         texts.append(text);
       }
@@ -624,9 +624,10 @@ async function pictureToGrey(file, rows, cols) {
   let source = bitmap;
   let width = bitmap.width;
   let height = bitmap.height;
-  // Halve step by step down to twice the target: a single big reduction would alias.
+  // Halve step by step down to about twice the target: one big reduction would alias.
   const scale = Math.min(cols / width, rows / height);
-  while (width * scale * 2 < width / 2 && width > 2 && height > 2) {
+  const [targetWidth, targetHeight] = [width * scale, height * scale];
+  while (width / 2 >= 2 * targetWidth && height / 2 >= 2 * targetHeight) {
     const half = document.createElement("canvas");
     half.width = Math.max(1, Math.round(width / 2));
     half.height = Math.max(1, Math.round(height / 2));
