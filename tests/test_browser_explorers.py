@@ -230,6 +230,9 @@ def test_pointing_at_a_cell_lights_exactly_what_it_reads(page, lab):
     assert lit(explorer, "is-selected") == {"output": {10}}
     assert info(explorer).startswith(f"output 4×4, cell (2, 2) = ")
     shot(page, explorer, "3-pinned")
+    kernel(page, "toy.selection = ['kernel', 3]")  # Python picks a cell too
+    explorer.locator('rect.cu-cell.is-selected[data-grid="kernel"][data-cell="3"]').wait_for()
+    assert info(explorer) == "kernel, cell (1, 1) = 3"
 
 
 def test_play_walks_through_the_sweep(page, lab):

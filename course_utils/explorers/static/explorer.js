@@ -100,8 +100,12 @@ function shadeColours(grid) {
   const values = grid.values || [];
   if (grid.shade === "none" || !grid.shade || values.length !== count) return new Array(count).fill(null);
   if (grid.shade === "grey") {
-    let low = Math.min(...values);
-    let high = Math.max(...values);
+    let low = Infinity;
+    let high = -Infinity;
+    for (const v of values) {
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
     if (low >= 0 && high <= 1) [low, high] = [0, 1];
     const span = high - low || 1;
     return values.map((v) => {
@@ -109,7 +113,7 @@ function shadeColours(grid) {
       return [g, g, g];
     });
   }
-  const biggest = Math.max(...values.map(Math.abs)) || 1;
+  const biggest = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
   return values.map((v) => {
     const t = v / biggest;
     const end = t > 0 ? SIGNED_HIGH : SIGNED_LOW;
@@ -790,6 +794,7 @@ class ExplorerView {
     this.gridViews = new Map();
     this.hover = null;
     this.pinned = null;
+    this.pointer = null; // where the pointer last was over the grids, [clientX, clientY]
     this.sceneVersion = 0;
     this.lastSceneSelected = undefined;
     this.playing = null;
@@ -834,7 +839,11 @@ class ExplorerView {
       this.info, this.tableEl, this.patterns());
     this.buildPlayer();
     this.panelsEl.addEventListener("pointerover", (event) => this.onPointer(event));
-    this.panelsEl.addEventListener("pointerleave", () => this.setHover(null));
+    this.panelsEl.addEventListener("pointermove", (event) => { this.pointer = [event.clientX, event.clientY]; });
+    this.panelsEl.addEventListener("pointerleave", () => {
+      this.pointer = null;
+      this.setHover(null);
+    });
     this.panelsEl.addEventListener("click", (event) => this.onClick(event));
     this.panelsEl.addEventListener("keydown", (event) => this.onKey(event));
     // JupyterLab's command mode binds some of these keys (ArrowLeft/Right fold headings): inside
@@ -1034,7 +1043,9 @@ class ExplorerView {
       this.pinned = this.remap(previous);
     }
     this.lastSceneSelected = picked;
-    if (this.hover && !this.valid([this.hover.grid, this.hover.cell])) this.hover = null;
+    // The cell now under the pointer (the grids were redrawn beneath it).
+    const under = this.pointer ? document.elementFromPoint(this.pointer[0], this.pointer[1]) : null;
+    this.hover = under && this.panelsEl.contains(under) ? this.cellOf(under) : null;
     this.syncSelection();
     this.highlight();
   }
@@ -1137,6 +1148,7 @@ class ExplorerView {
   }
 
   onPointer(event) {
+    this.pointer = [event.clientX, event.clientY];
     const pick = this.cellOf(event.target);
     if (pick) this.setHover(pick);
   }
@@ -1361,7 +1373,7 @@ class ExplorerView {
     let result;
     let terms;
     if (link.op === "max") {
-      result = Math.max(...inputs);
+      result = inputs.reduce((m, v) => Math.max(m, v), -Infinity);
       return `${here} = max(${this.elide(inputs.map(formatNumber), ", ")}) = ${formatNumber(result)}` + this.differs(result, shown);
     }
     if (link.op === "mean") {
