@@ -267,6 +267,21 @@ def test_a_value_out_of_range_is_refused_politely(monkeypatch):
     assert "unknown control(s) ['nope']" in record.sent[-1]["message"] and toy.answered == 6
 
 
+def test_a_fault_in_the_explorer_is_answered_and_raised(monkeypatch):
+    toy = ToyExplorer()
+    record = Recorder(toy, monkeypatch)
+
+    def broken(values):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(toy, "_compute", broken)
+    with pytest.raises(ZeroDivisionError):
+        message(toy, {"type": "set", "values": {"padding": 1}, "request": 9})
+    assert toy.answered == 9  # the front end hears an answer, not silence
+    assert record.sent == [{"type": "refused", "request": 9,
+                            "message": "the explorer failed on these values (ZeroDivisionError: division by zero)"}]
+
+
 def test_pings_are_answered_and_other_messages_ignored(monkeypatch):
     toy = ToyExplorer()
     record = Recorder(toy, monkeypatch)
@@ -361,7 +376,7 @@ def test_the_png_of_impossible_and_odd_scenes():
     odd = Scene(text="<i>x</i>", summary="odd", error="a long reason " * 30,
                 grids=[Grid("a", "a", 2, 3, values=[0, 0, 0, 0, 0, 0], shade="signed", show_values=True, flagged=True,
                             labels=["x", "y", "z", "u", "v", "w"], note="a note " * 40),
-                       Grid("b", "b", 1, 1)],
+                       Grid("b", "b", 1, 1), Grid("e", "no cells", 0, 3)],
                 links=[Link("a", "b", op="field", rects=[[-9, -9, 9, 9]])], table=[["h"], ["1", "2"]],
                 selected=["b", 0])
     png_image(scene_to_png(odd))

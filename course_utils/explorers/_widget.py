@@ -155,9 +155,15 @@ class Explorer(anywidget.AnyWidget):
             merged = {**self.values, **values}
             self._apply(self._check(dict(values), self._controls(merged)), answered=answered)
         except (TypeError, ValueError) as error:  # the front end keeps its controls in range; say it anyway
-            self.send({"type": "refused", "request": request, "message": str(error)})
-            if answered is not None:
-                self.answered = answered
+            self._refuse(request, answered, str(error))
+        except Exception as error:  # a fault in the explorer: answered all the same, and the traceback logged
+            self._refuse(request, answered, f"the explorer failed on these values ({type(error).__name__}: {error})")
+            raise
+
+    def _refuse(self, request: Any, answered: int | None, message: str) -> None:
+        self.send({"type": "refused", "request": request, "message": message})
+        if answered is not None:
+            self.answered = answered
 
 
 def _within(controls: list[Control], values: dict[str, Any]) -> dict[str, Any]:

@@ -300,6 +300,8 @@ def _draw_grid(ax, box: _Box, lit: Highlight, selected: tuple[str, int] | None) 
     colours = shade_colours(grid)
     ax.text(x0 - box.margin_left, y0 - box.margin_top, grid.title, fontsize=_pt(TITLE_PX), fontweight="bold",
             color=INK, va="top", ha="left")
+    if count == 0:
+        return
     if box.note_lines:
         ax.text(x0 - box.margin_left, y0 + rows * s + box.margin_bottom - len(box.note_lines) * (NOTE_PX + 4),
                 "\n".join(box.note_lines), fontsize=_pt(NOTE_PX), color=MUTED, va="top", ha="left", linespacing=1.3)
