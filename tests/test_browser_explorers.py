@@ -29,7 +29,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from test_browser import ARTIFACTS, NOTEBOOK, STEP_TIMEOUT_MS, Server, browser, run_all, start_lab  # noqa: F401
+from test_browser import ARTIFACTS, NOTEBOOK, STEP_TIMEOUT_MS, Server, run_all, start_lab
+from test_browser import browser  # noqa: F401  (the fixture: Chromium, or a skip saying how to install it)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -228,7 +229,7 @@ def test_pointing_at_a_cell_lights_exactly_what_it_reads(page, lab):
     explorer.locator('svg.cu-grid-svg[data-grid="output"]').press("ArrowRight")
     explorer.locator('svg.cu-grid-svg[data-grid="output"]').press("ArrowDown")
     assert lit(explorer, "is-selected") == {"output": {10}}
-    assert info(explorer).startswith(f"output 4×4, cell (2, 2) = ")
+    assert info(explorer).startswith("output 4×4, cell (2, 2) = ")
     shot(page, explorer, "3-pinned")
     kernel(page, "toy.selection = ['kernel', 3]")  # Python picks a cell too
     explorer.locator('rect.cu-cell.is-selected[data-grid="kernel"][data-cell="3"]').wait_for()

@@ -251,6 +251,20 @@ def test_a_set_message_is_answered_in_one_update(monkeypatch):
     assert changed and {"scene", "controls", "values", "answered"} <= changed[-1]  # one message, answer included
 
 
+def test_front_end_values_go_through_set(monkeypatch):
+    """An explorer that converts values in set() gets the front end's values the same way."""
+
+    class Rounding(ToyExplorer):
+        def set(self, **values):
+            if "scale" in values:
+                values["scale"] = round(values["scale"])
+            super().set(**values)
+
+    toy = Rounding()
+    message(toy, {"type": "set", "values": {"scale": 2.4}, "request": 2})
+    assert toy.values["scale"] == 2 and toy.answered == 2
+
+
 def test_a_value_out_of_range_is_refused_politely(monkeypatch):
     toy = ToyExplorer()
     record = Recorder(toy, monkeypatch)
