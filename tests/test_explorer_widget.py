@@ -171,6 +171,16 @@ def test_values_are_plain_python_data():
     json.dumps(toy.scene)
 
 
+def test_a_subclass_cannot_take_the_widget_protocol_names():
+    class Clash(ToyExplorer):
+        def __init__(self) -> None:
+            self._model_name = "LeNet"  # e.g. the name of the model an explorer shows
+            super().__init__()
+
+    with pytest.raises(TypeError, match="Clash sets _model_name = 'LeNet': that name belongs to the widget protocol"):
+        Clash()
+
+
 def test_two_explorers_with_the_same_values_show_the_same():
     first, second = ToyExplorer(padding=1, pool="mean"), ToyExplorer(padding=1, pool="mean")
     assert first.state.to_dict() == second.state.to_dict()
@@ -421,6 +431,15 @@ def test_the_front_end_sizes_cells_as_the_png_does():
     shapes = [{"rows": g.rows, "cols": g.cols, "show_values": g.show_values} for g in grids]
     got = json.loads(run_node(f"console.log(JSON.stringify({json.dumps(shapes)}.map(m.cellSize)))"))
     assert got == pytest.approx([render_png.cell_size(g) for g in grids])
+
+
+def test_a_window_is_outlined_as_one_block_by_both_renderers():
+    cases = [([0, 1, 4, 5], 4, 16), ([5], 4, 16), ([0, 2, 8, 10], 4, 16), ([0, 1, 2, 3, 4], 4, 16), ([], 4, 16),
+             ([3, 4], 4, 16), ([14, 15, 18, 19], 4, 16)]
+    got = json.loads(run_node(f"console.log(JSON.stringify({json.dumps(cases)}.map(([c, w, n]) => m.blockOf(c, w, n))))"))
+    expected = [render_png.block_of(set(cells), cols, count) for cells, cols, count in cases]
+    assert [tuple(b) if b else None for b in got] == expected
+    assert expected[:3] == [(0, 0, 1, 1), (1, 1, 1, 1), None] and expected[5] is None and expected[6] is None
 
 
 def test_numbers_are_written_as_the_text_writes_them():

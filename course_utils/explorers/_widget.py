@@ -42,6 +42,7 @@ from course_utils.validate import is_int, is_number
 __all__ = ["Explorer"]
 
 _STATIC = pathlib.Path(__file__).parent / "static"
+_PROTOCOL = ("_model_name", "_model_module", "_view_name", "_view_module")  # the widget's traits that name its classes
 
 
 class Explorer(anywidget.AnyWidget):
@@ -59,6 +60,10 @@ class Explorer(anywidget.AnyWidget):
 
     def __init__(self, **values: Any) -> None:
         super().__init__(kind=type(self).__name__)
+        for name in _PROTOCOL:  # set by a subclass before this call, the front end could not find the view
+            if getattr(self, name) != getattr(anywidget.AnyWidget, name).default_value:
+                raise TypeError(f"{type(self).__name__} sets {name} = {getattr(self, name)!r}: that name belongs "
+                                "to the widget protocol; give the attribute another name")
         self._state: Scene | None = None
         self._answering: int | None = None  # the front-end request being answered, sent with its state
         self._apply(self._check(values, self._controls(values)) if values else {})

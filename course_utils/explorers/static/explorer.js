@@ -36,6 +36,8 @@ const STALE_MESSAGE =
 const OWN_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown",
   "Enter", " ", "Escape"]);
 
+const NUMERIC = /^[-+−]?[\d,.]+(e[-+]?\d+)?( ?[%×a-zA-Z]{0,3})?$/; // a table cell that reads as a number
+
 let instances = 0;
 
 // ---------------------------------------------------------------------------- small helpers
@@ -57,6 +59,12 @@ export function formatNumber(value) {
   if (typeof value !== "number" || !Number.isFinite(value)) return String(value);
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
   return String(Number(value.toPrecision(4)));
+}
+
+/** A number in a box: 1000, 2.5, 1,000,000 (groups of three from 10,000 up: the boxes read them back). */
+function boxNumber(value) {
+  if (Number.isInteger(value) && Math.abs(value) >= 10000 && Math.abs(value) < 1e15) return value.toLocaleString("en-US");
+  return formatNumber(value);
 }
 
 /** A number inside a cell, in about four characters. */
@@ -149,6 +157,26 @@ function icon(d) {
   return node;
 }
 
+/** [top, left, bottom, right] when `cells` fill exactly that rectangle of a grid `cols` wide, else null. */
+export function blockOf(cells, cols, count) {
+  let top = Infinity;
+  let left = Infinity;
+  let bottom = -1;
+  let right = -1;
+  let size = 0;
+  for (const i of cells) {
+    if (i < 0 || i >= count) return null;
+    const r = Math.floor(i / cols);
+    const c = i % cols;
+    top = Math.min(top, r);
+    bottom = Math.max(bottom, r);
+    left = Math.min(left, c);
+    right = Math.max(right, c);
+    size += 1;
+  }
+  return size > 0 && size === (bottom - top + 1) * (right - left + 1) ? [top, left, bottom, right] : null;
+}
+
 function rgb(colour) {
   return `rgb(${colour[0]}, ${colour[1]}, ${colour[2]})`;
 }
@@ -237,11 +265,12 @@ class GridView {
     }
     this.svg.append(cells, veils);
 
-    if (s >= 5) { // cell borders: one path
+    if (s >= 5) { // cell borders: one path, faint over a picture of small cells
       let d = "";
       for (let r = 1; r < grid.rows; r++) d += `M${this.x(0)} ${this.y(r)}H${this.x(grid.cols)}`;
       for (let c = 1; c < grid.cols; c++) d += `M${this.x(c)} ${this.y(0)}V${this.y(grid.rows)}`;
-      this.svg.append(svg("path", { d, class: "cu-lines", "pointer-events": "none" }));
+      const fine = s < 12 && colours.some((colour) => colour !== null);
+      this.svg.append(svg("path", { d, class: "cu-lines" + (fine ? " is-fine" : ""), "pointer-events": "none" }));
     }
     this.svg.append(svg("rect", {
       x: this.x(0), y: this.y(0), width: grid.cols * s, height: grid.rows * s,
@@ -281,7 +310,7 @@ class GridView {
 
     const marks = svg("g", { class: "cu-marks", "pointer-events": "none" });
     this.marks = {};
-    for (const name of ["reader", "read", "tap", "hover", "selected"]) {
+    for (const name of ["area", "reader", "read", "tap", "hover", "halo", "selected"]) {
       this.marks[name] = svg("path", { class: `cu-mark mark-${name}`, d: "" });
       marks.append(this.marks[name]);
     }
@@ -290,9 +319,17 @@ class GridView {
     this.svg.append(marks);
   }
 
-  /** Outline of `cells` (a Set), each square inset so neighbours' strokes do not hide it. */
+  /** Outline of `cells` (a Set), inset so neighbours' strokes do not hide it: one rectangle when
+   * the cells fill one (a window), else a square per cell (a dilated window, scattered readers). */
   markPath(cells, inset) {
     const { s, grid } = this;
+    const block = blockOf(cells, grid.cols, this.count);
+    if (block) {
+      const [top, left, bottom, right] = block;
+      const w = (right - left + 1) * s - 2 * inset;
+      const h = (bottom - top + 1) * s - 2 * inset;
+      return `M${this.x(left) + inset} ${this.y(top) + inset}h${w}v${h}h${-w}z`;
+    }
     const side = s - 2 * inset;
     let d = "";
     for (const i of cells) {
@@ -303,7 +340,8 @@ class GridView {
   }
 
   setMark(name, cells) {
-    const inset = Math.min(name === "selected" || name === "hover" ? 2 : 1.5, this.s / 6);
+    // Reads and taps inside the cells; the picked cell on its border, a light ring under a dark line.
+    const inset = ["area", "selected", "halo"].includes(name) ? 0 : Math.min(name === "hover" ? 2 : 1.5, this.s / 6);
     this.marks[name].setAttribute("d", cells && cells.size ? this.markPath(cells, inset) : "");
   }
 
@@ -474,7 +512,7 @@ function numberControl(view, control) {
       shown = value;
       view.change(current.name, value);
     }
-    box.value = formatNumber(value);
+    box.value = boxNumber(value);
   };
   box.addEventListener("change", commit);
   box.addEventListener("keydown", (event) => { if (event.key === "Enter") commit(); });
@@ -486,7 +524,7 @@ function numberControl(view, control) {
       box.disabled = !!next.disabled;
       shown = value;
       if (document.activeElement !== box) {
-        box.value = formatNumber(value);
+        box.value = boxNumber(value);
         box.removeAttribute("aria-invalid");
         say(parts, "");
       }
@@ -1115,6 +1153,7 @@ class ExplorerView {
       for (const cell of row) {
         const td = make(r === 0 ? "th" : "td");
         td.textContent = String(cell);
+        if (r > 0 && NUMERIC.test(td.textContent)) td.classList.add("is-number");
         tr.append(td);
       }
       (r === 0 ? head : body).append(tr);
@@ -1230,9 +1269,11 @@ class ExplorerView {
     }
   }
 
-  /** Everything `pick` lights: reads and taps (following links back), readers, field rectangles. */
+  /** Everything `pick` lights: reads and taps (following links back), readers, field rectangles
+   * and the cells inside them (`areas`, drawn as one tint rather than cell by cell). */
   lit(pick) {
     const reads = new Map();
+    const areas = new Map();
     const taps = new Map();
     const readers = new Map();
     const rects = new Map();
@@ -1240,7 +1281,7 @@ class ExplorerView {
       if (!map.has(id)) map.set(id, new Set());
       for (const c of cells) map.get(id).add(c);
     };
-    if (!pick) return { reads, taps, readers, rects };
+    if (!pick) return { reads, areas, taps, readers, rects };
     const seen = new Set([`${pick.grid}:${pick.cell}`]);
     const todo = [[pick.grid, [pick.cell]]];
     while (todo.length) {
@@ -1255,7 +1296,9 @@ class ExplorerView {
             if (!rect) continue;
             if (!rects.has(link.source)) rects.set(link.source, []);
             rects.get(link.source).push(rect);
-            reached.push(...source.cellsIn(rect));
+            const inside = source.cellsIn(rect);
+            add(areas, link.source, inside);
+            reached.push(...inside);
             continue;
           }
           const read = (link.reads && link.reads[c]) || [];
@@ -1271,12 +1314,12 @@ class ExplorerView {
     this.links.forEach((link, k) => {
       if (link.source === pick.grid) add(readers, link.target, this.readers[k][pick.cell] || []);
     });
-    return { reads, taps, readers, rects };
+    return { reads, areas, taps, readers, rects };
   }
 
   highlight() {
     const active = this.hover || this.pinned;
-    const { reads, taps, readers, rects } = this.lit(active);
+    const { reads, areas, taps, readers, rects } = this.lit(active);
     for (const el of this.classed || []) el.classList.remove("is-read", "is-tap", "is-reader", "is-hover", "is-selected");
     this.classed = [];
     const mark = (id, cells, name) => {
@@ -1290,12 +1333,16 @@ class ExplorerView {
       }
     };
     for (const [id, gridView] of this.gridViews) {
-      gridView.setMark("read", reads.get(id));
+      const area = areas.get(id);
+      const read = reads.get(id);
+      gridView.setMark("area", area);
+      gridView.setMark("read", area && read ? new Set([...read].filter((c) => !area.has(c))) : read);
       gridView.setMark("tap", taps.get(id));
       gridView.setMark("reader", readers.get(id));
       const hovered = this.hover && this.hover.grid === id ? new Set([this.hover.cell]) : null;
       const pinned = this.pinned && this.pinned.grid === id ? new Set([this.pinned.cell]) : null;
       gridView.setMark("hover", hovered);
+      gridView.setMark("halo", pinned); // a light edge, so the outline shows on dark cells too
       gridView.setMark("selected", pinned);
       gridView.setFields(rects.get(id) || []);
       if (reads.has(id)) mark(id, reads.get(id), "is-read");
