@@ -171,6 +171,16 @@ def test_values_are_plain_python_data():
     json.dumps(toy.scene)
 
 
+def test_a_subclass_cannot_take_the_widget_protocol_names():
+    class Clash(ToyExplorer):
+        def __init__(self) -> None:
+            self._model_name = "LeNet"  # e.g. the name of the model an explorer shows
+            super().__init__()
+
+    with pytest.raises(TypeError, match="Clash sets _model_name = 'LeNet': that name belongs to the widget protocol"):
+        Clash()
+
+
 def test_two_explorers_with_the_same_values_show_the_same():
     first, second = ToyExplorer(padding=1, pool="mean"), ToyExplorer(padding=1, pool="mean")
     assert first.state.to_dict() == second.state.to_dict()
@@ -251,6 +261,20 @@ def test_a_set_message_is_answered_in_one_update(monkeypatch):
     assert changed and {"scene", "controls", "values", "answered"} <= changed[-1]  # one message, answer included
 
 
+def test_front_end_values_go_through_set(monkeypatch):
+    """An explorer that converts values in set() gets the front end's values the same way."""
+
+    class Rounding(ToyExplorer):
+        def set(self, **values):
+            if "scale" in values:
+                values["scale"] = round(values["scale"])
+            super().set(**values)
+
+    toy = Rounding()
+    message(toy, {"type": "set", "values": {"scale": 2.4}, "request": 2})
+    assert toy.values["scale"] == 2 and toy.answered == 2
+
+
 def test_a_value_out_of_range_is_refused_politely(monkeypatch):
     toy = ToyExplorer()
     record = Recorder(toy, monkeypatch)
@@ -265,6 +289,21 @@ def test_a_value_out_of_range_is_refused_politely(monkeypatch):
     assert toy.answered == 5
     message(toy, {"type": "set", "values": {"nope": 1}, "request": 6})
     assert "unknown control(s) ['nope']" in record.sent[-1]["message"] and toy.answered == 6
+
+
+def test_a_fault_in_the_explorer_is_answered_and_raised(monkeypatch):
+    toy = ToyExplorer()
+    record = Recorder(toy, monkeypatch)
+
+    def broken(values):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(toy, "_compute", broken)
+    with pytest.raises(ZeroDivisionError):
+        message(toy, {"type": "set", "values": {"padding": 1}, "request": 9})
+    assert toy.answered == 9  # the front end hears an answer, not silence
+    assert record.sent == [{"type": "refused", "request": 9,
+                            "message": "the explorer failed on these values (ZeroDivisionError: division by zero)"}]
 
 
 def test_pings_are_answered_and_other_messages_ignored(monkeypatch):
@@ -361,7 +400,7 @@ def test_the_png_of_impossible_and_odd_scenes():
     odd = Scene(text="<i>x</i>", summary="odd", error="a long reason " * 30,
                 grids=[Grid("a", "a", 2, 3, values=[0, 0, 0, 0, 0, 0], shade="signed", show_values=True, flagged=True,
                             labels=["x", "y", "z", "u", "v", "w"], note="a note " * 40),
-                       Grid("b", "b", 1, 1)],
+                       Grid("b", "b", 1, 1), Grid("e", "no cells", 0, 3)],
                 links=[Link("a", "b", op="field", rects=[[-9, -9, 9, 9]])], table=[["h"], ["1", "2"]],
                 selected=["b", 0])
     png_image(scene_to_png(odd))
@@ -392,6 +431,15 @@ def test_the_front_end_sizes_cells_as_the_png_does():
     shapes = [{"rows": g.rows, "cols": g.cols, "show_values": g.show_values} for g in grids]
     got = json.loads(run_node(f"console.log(JSON.stringify({json.dumps(shapes)}.map(m.cellSize)))"))
     assert got == pytest.approx([render_png.cell_size(g) for g in grids])
+
+
+def test_a_window_is_outlined_as_one_block_by_both_renderers():
+    cases = [([0, 1, 4, 5], 4, 16), ([5], 4, 16), ([0, 2, 8, 10], 4, 16), ([0, 1, 2, 3, 4], 4, 16), ([], 4, 16),
+             ([3, 4], 4, 16), ([14, 15, 18, 19], 4, 16)]
+    got = json.loads(run_node(f"console.log(JSON.stringify({json.dumps(cases)}.map(([c, w, n]) => m.blockOf(c, w, n))))"))
+    expected = [render_png.block_of(set(cells), cols, count) for cells, cols, count in cases]
+    assert [tuple(b) if b else None for b in got] == expected
+    assert expected[:3] == [(0, 0, 1, 1), (1, 1, 1, 1), None] and expected[5] is None and expected[6] is None
 
 
 def test_numbers_are_written_as_the_text_writes_them():

@@ -13,11 +13,12 @@ From Python, with no browser::
     explorer.values, explorer.state.summary, explorer.state.grid("output").rows
 
 The front end sends ``{"type": "set", "values": {...}, "request": n}`` when a control
-moves; the answer is the new ``scene``, ``controls`` and ``answered = n`` in one update,
-so the front end knows the kernel heard it (and says so when it does not, e.g. after a
-restart). ``{"type": "ping", "request": n}`` asks for ``answered = n`` alone (the front end
-checks that the kernel is there when the student starts pointing). A value the controls
-do not allow is answered with ``{"type": "refused", "request": n, "message": ...}``.
+moves. The values go through :meth:`Explorer.set`, as from Python; the answer is the new
+``scene``, ``controls`` and ``answered = n`` in one update, so the front end knows the kernel
+heard it (and says so when it does not, e.g. after a restart). ``{"type": "ping",
+"request": n}`` asks for ``answered = n`` alone (the front end checks that the kernel is
+there when the student starts pointing). A value the controls do not allow is answered
+with ``{"type": "refused", "request": n, "message": ...}``.
 
 The cell the student pins by clicking is the ``selection`` trait, ``[grid id, cell]``
 (``[]`` when none); Python may set it too.
@@ -41,6 +42,7 @@ from course_utils.validate import is_int, is_number
 __all__ = ["Explorer"]
 
 _STATIC = pathlib.Path(__file__).parent / "static"
+_PROTOCOL = ("_model_name", "_model_module", "_view_name", "_view_module")  # the widget's traits that name its classes
 
 
 class Explorer(anywidget.AnyWidget):
@@ -58,7 +60,12 @@ class Explorer(anywidget.AnyWidget):
 
     def __init__(self, **values: Any) -> None:
         super().__init__(kind=type(self).__name__)
+        for name in _PROTOCOL:  # set by a subclass before this call, the front end could not find the view
+            if getattr(self, name) != getattr(anywidget.AnyWidget, name).default_value:
+                raise TypeError(f"{type(self).__name__} sets {name} = {getattr(self, name)!r}: that name belongs "
+                                "to the widget protocol; give the attribute another name")
         self._state: Scene | None = None
+        self._answering: int | None = None  # the front-end request being answered, sent with its state
         self._apply(self._check(values, self._controls(values)) if values else {})
         self.on_msg(self._on_front_end_message)
 
@@ -120,7 +127,7 @@ class Explorer(anywidget.AnyWidget):
             raise ValueError(f"unknown control(s) {unknown}: {type(self).__name__} has {sorted(by_name)}")
         return {name: _check_value(by_name[name], value) for name, value in values.items()}
 
-    def _apply(self, checked: Mapping[str, Any], answered: int | None = None) -> None:
+    def _apply(self, checked: Mapping[str, Any]) -> None:
         values = dict(self.values)
         if not values:  # first call: every control at its default
             values = {control.name: control.value for control in self._controls(dict(checked))}
@@ -135,9 +142,8 @@ class Explorer(anywidget.AnyWidget):
             self.values = values
             self.controls = [_control_dict(c, values) for c in self._controls(values)]
             self.scene = state.to_dict()
-            answered = answered if answered is not None else getattr(self, "_answering", None)
-            if answered is not None:
-                self.answered = answered
+            if self._answering is not None:
+                self.answered = self._answering
 
     def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         """Answer the front end: ``set`` values (refused politely when they are not allowed) or ``ping``."""
@@ -153,15 +159,21 @@ class Explorer(anywidget.AnyWidget):
         try:
             if not isinstance(values, Mapping):
                 raise TypeError(f"the values to set must be a mapping name -> value, got {values!r}")
-            self._answering = answered  # _apply sends it with the new state, in the same update
+            self._answering = answered
             try:
-                self.set(**dict(values))  # through set: a subclass that converts values there is obeyed
+                self.set(**dict(values))  # through set(): a subclass that converts values there is obeyed
             finally:
                 self._answering = None
         except (TypeError, ValueError) as error:  # the front end keeps its controls in range; say it anyway
-            self.send({"type": "refused", "request": request, "message": str(error)})
-            if answered is not None:
-                self.answered = answered
+            self._refuse(request, answered, str(error))
+        except Exception as error:  # a fault in the explorer: answered all the same, and the traceback logged
+            self._refuse(request, answered, f"the explorer failed on these values ({type(error).__name__}: {error})")
+            raise
+
+    def _refuse(self, request: Any, answered: int | None, message: str) -> None:
+        self.send({"type": "refused", "request": request, "message": message})
+        if answered is not None:
+            self.answered = answered
 
 
 def _within(controls: list[Control], values: dict[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from PIL import Image
 
 from course_utils.explorers.scene import Grid, Link, Scene
 
-__all__ = ["scene_to_png", "cell_size", "highlights", "plain_text", "PIXEL_RATIO", "MAX_WIDTH"]
+__all__ = ["scene_to_png", "cell_size", "highlights", "block_of", "plain_text", "PIXEL_RATIO", "MAX_WIDTH"]
 
 PIXEL_RATIO = 2  # PNG pixels per CSS pixel
 MAX_WIDTH = 900  # CSS pixels: the widest picture (a notebook's output column)
@@ -115,6 +115,7 @@ class Highlight:
     """What pointing at one cell lights up: per grid id, the cells read, tapped and the field rectangles."""
 
     reads: dict[str, set[int]] = field(default_factory=dict)
+    areas: dict[str, set[int]] = field(default_factory=dict)  # the part of reads inside field rectangles
     taps: dict[str, set[int]] = field(default_factory=dict)
     rects: dict[str, list[list[int]]] = field(default_factory=dict)
 
@@ -124,6 +125,16 @@ def _field_cells(grid: Grid, rect: Sequence[int]) -> set[int]:
     top, left, bottom, right = (rect[0] - grid.row0, rect[1] - grid.col0, rect[2] - grid.row0, rect[3] - grid.col0)
     return {r * grid.cols + c for r in range(max(top, 0), min(bottom, grid.rows - 1) + 1)
             for c in range(max(left, 0), min(right, grid.cols - 1) + 1)}
+
+
+def block_of(cells: set[int], cols: int, count: int) -> tuple[int, int, int, int] | None:
+    """(top, left, bottom, right) when ``cells`` fill exactly that rectangle of a grid ``cols`` wide, else None."""
+    if not cells or min(cells) < 0 or max(cells) >= count:
+        return None
+    rows = [c // cols for c in cells]
+    columns = [c % cols for c in cells]
+    top, bottom, left, right = min(rows), max(rows), min(columns), max(columns)
+    return (top, left, bottom, right) if len(cells) == (bottom - top + 1) * (right - left + 1) else None
 
 
 def highlights(scene: Scene, grid_id: str, cell: int) -> Highlight:
@@ -143,7 +154,9 @@ def highlights(scene: Scene, grid_id: str, cell: int) -> Highlight:
                 if link.op == "field":
                     if link.rects and c < len(link.rects):
                         found.rects.setdefault(link.source, []).append(list(link.rects[c]))
-                        reached |= _field_cells(source, link.rects[c])
+                        inside = _field_cells(source, link.rects[c])
+                        found.areas.setdefault(link.source, set()).update(inside)
+                        reached |= inside
                     continue
                 if link.reads and c < len(link.reads):
                     reached |= set(link.reads[c])
@@ -288,7 +301,7 @@ def _place(scene: Scene, top: float) -> tuple[list[_Box], float, float, int]:
 
 # ----------------------------------------------------------------------------- drawing
 def _pt(px: float) -> float:
-    """Font size in points for ``px`` CSS pixels (the figure is 100 CSS pixels per inch)."""
+    """Points (font sizes, line widths) for ``px`` CSS pixels (the figure is 100 CSS pixels per inch)."""
     return px * 72 / 100
 
 
@@ -300,6 +313,8 @@ def _draw_grid(ax, box: _Box, lit: Highlight, selected: tuple[str, int] | None) 
     colours = shade_colours(grid)
     ax.text(x0 - box.margin_left, y0 - box.margin_top, grid.title, fontsize=_pt(TITLE_PX), fontweight="bold",
             color=INK, va="top", ha="left")
+    if count == 0:
+        return
     if box.note_lines:
         ax.text(x0 - box.margin_left, y0 + rows * s + box.margin_bottom - len(box.note_lines) * (NOTE_PX + 4),
                 "\n".join(box.note_lines), fontsize=_pt(NOTE_PX), color=MUTED, va="top", ha="left", linespacing=1.3)
@@ -318,9 +333,10 @@ def _draw_grid(ax, box: _Box, lit: Highlight, selected: tuple[str, int] | None) 
     if s >= 5:
         lines = [[(x0, y0 + r * s), (x0 + cols * s, y0 + r * s)] for r in range(rows + 1)]
         lines += [[(x0 + c * s, y0), (x0 + c * s, y0 + rows * s)] for c in range(cols + 1)]
-        ax.add_collection(LineCollection(lines, colors=LINE, linewidths=0.6, zorder=3))
+        fine = s < 12 and grid.shade != "none"  # faint over a picture of small cells, as in the front end
+        ax.add_collection(LineCollection(lines, colors=LINE, linewidths=0.6, alpha=0.35 if fine else 1.0, zorder=3))
     ax.add_patch(Rectangle((x0, y0), cols * s, rows * s, fill=False, edgecolor=FLAGGED if grid.flagged else LINE,
-                           linewidth=2.5 if grid.flagged else 0.8, zorder=3))
+                           linewidth=_pt(3 if grid.flagged else 1), zorder=3))
     if s >= MIN_AXIS_CELL:
         for c in range(cols):
             ax.text(x0 + (c + 0.5) * s, y0 - 3, str(c + grid.col0), fontsize=_pt(AXIS_PX), color=MUTED,
@@ -334,25 +350,37 @@ def _draw_grid(ax, box: _Box, lit: Highlight, selected: tuple[str, int] | None) 
             ink = MUTED if kinds[i] == "pad" else ink_on(colours[i])
             ax.text(x0 + (i % cols + 0.5) * s, y0 + (i // cols + 0.5) * s, text, fontsize=_pt(min(VALUE_PX, s * 0.42)),
                     color=ink, ha="center", va="center", zorder=4)
-    marked = sorted(lit.reads.get(grid.id, set()) | lit.taps.get(grid.id, set()))
+    area = lit.areas.get(grid.id, set())
     inset = min(1.5, s / 6)
     ax.add_collection(PatchCollection(
-        [Rectangle((x0 + (i % cols) * s + inset, y0 + (i // cols) * s + inset), s - 2 * inset, s - 2 * inset)
-         for i in marked if i < count],
-        facecolors=(0.91, 0.35, 0.05, 0.22), edgecolors=HIGHLIGHT, linewidths=min(2.0, s / 5), zorder=5))
+        [Rectangle((x0 + (i % cols) * s, y0 + (i // cols) * s), s, s) for i in sorted(area) if i < count],
+        facecolors=(0.91, 0.35, 0.05, 0.22), linewidths=0, zorder=5))
+    for marked in (lit.reads.get(grid.id, set()) - area, lit.taps.get(grid.id, set())):
+        block = block_of(marked, cols, count)
+        if block:  # a window: one rectangle
+            top, left, bottom, right = block
+            squares = [Rectangle((x0 + left * s + inset, y0 + top * s + inset), (right - left + 1) * s - 2 * inset,
+                                 (bottom - top + 1) * s - 2 * inset)]
+        else:
+            squares = [Rectangle((x0 + (i % cols) * s + inset, y0 + (i // cols) * s + inset), s - 2 * inset,
+                                 s - 2 * inset) for i in sorted(marked) if i < count]
+        ax.add_collection(PatchCollection(squares, facecolors=(0.91, 0.35, 0.05, 0.22), edgecolors=HIGHLIGHT,
+                                          linewidths=_pt(2), zorder=5))
     for top, left, bottom, right in lit.rects.get(grid.id, []):
         r0, c0 = top - grid.row0, left - grid.col0
         h, w = bottom - top + 1, right - left + 1
         ax.add_patch(Rectangle((x0 + c0 * s, y0 + r0 * s), w * s, h * s, fill=False, edgecolor=HIGHLIGHT,
-                               linewidth=2, linestyle=(0, (4, 3)), zorder=6))
+                               linewidth=_pt(2), linestyle=(0, (4, 3)), zorder=6))
         inside = (max(r0, 0), max(c0, 0), min(r0 + h, rows), min(c0 + w, cols))
         if inside[2] > inside[0] and inside[3] > inside[1]:
             ax.add_patch(Rectangle((x0 + inside[1] * s, y0 + inside[0] * s), (inside[3] - inside[1]) * s,
-                                   (inside[2] - inside[0]) * s, fill=False, edgecolor=HIGHLIGHT, linewidth=2.5, zorder=6))
+                                   (inside[2] - inside[0]) * s, fill=False, edgecolor=HIGHLIGHT, linewidth=_pt(2.5),
+                                   zorder=6))
     if selected and selected[0] == grid.id and 0 <= selected[1] < count:
         i = selected[1]
-        ax.add_patch(Rectangle((x0 + (i % cols) * s + inset, y0 + (i // cols) * s + inset), s - 2 * inset, s - 2 * inset,
-                               fill=False, edgecolor=SELECTED, linewidth=min(3.0, s / 4), zorder=7))
+        corner = (x0 + (i % cols) * s, y0 + (i // cols) * s)
+        ax.add_patch(Rectangle(corner, s, s, fill=False, edgecolor=PAPER, linewidth=_pt(5), zorder=7))  # a light ring
+        ax.add_patch(Rectangle(corner, s, s, fill=False, edgecolor=SELECTED, linewidth=_pt(2.5), zorder=7))
 
 
 def _table_height(rows: list[list[str]]) -> float:

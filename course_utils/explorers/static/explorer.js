@@ -36,6 +36,8 @@ const STALE_MESSAGE =
 const OWN_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown",
   "Enter", " ", "Escape"]);
 
+const NUMERIC = /^[-+−]?[\d,.]+(e[-+]?\d+)?( ?[%×a-zA-Z]{0,3})?$/; // a table cell that reads as a number
+
 let instances = 0;
 
 // ---------------------------------------------------------------------------- small helpers
@@ -57,6 +59,12 @@ export function formatNumber(value) {
   if (typeof value !== "number" || !Number.isFinite(value)) return String(value);
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
   return String(Number(value.toPrecision(4)));
+}
+
+/** A number in a box: 1000, 2.5, 1,000,000 (groups of three from 10,000 up: the boxes read them back). */
+function boxNumber(value) {
+  if (Number.isInteger(value) && Math.abs(value) >= 10000 && Math.abs(value) < 1e15) return value.toLocaleString("en-US");
+  return formatNumber(value);
 }
 
 /** A number inside a cell, in about four characters. */
@@ -100,8 +108,12 @@ function shadeColours(grid) {
   const values = grid.values || [];
   if (grid.shade === "none" || !grid.shade || values.length !== count) return new Array(count).fill(null);
   if (grid.shade === "grey") {
-    let low = Math.min(...values);
-    let high = Math.max(...values);
+    let low = Infinity;
+    let high = -Infinity;
+    for (const v of values) {
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
     if (low >= 0 && high <= 1) [low, high] = [0, 1];
     const span = high - low || 1;
     return values.map((v) => {
@@ -109,7 +121,7 @@ function shadeColours(grid) {
       return [g, g, g];
     });
   }
-  const biggest = Math.max(...values.map(Math.abs)) || 1;
+  const biggest = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
   return values.map((v) => {
     const t = v / biggest;
     const end = t > 0 ? SIGNED_HIGH : SIGNED_LOW;
@@ -143,6 +155,26 @@ function icon(d) {
   const node = svg("svg", { viewBox: "0 0 16 16", width: 14, height: 14, "aria-hidden": "true", class: "cu-icon" });
   node.append(svg("path", { d }));
   return node;
+}
+
+/** [top, left, bottom, right] when `cells` fill exactly that rectangle of a grid `cols` wide, else null. */
+export function blockOf(cells, cols, count) {
+  let top = Infinity;
+  let left = Infinity;
+  let bottom = -1;
+  let right = -1;
+  let size = 0;
+  for (const i of cells) {
+    if (i < 0 || i >= count) return null;
+    const r = Math.floor(i / cols);
+    const c = i % cols;
+    top = Math.min(top, r);
+    bottom = Math.max(bottom, r);
+    left = Math.min(left, c);
+    right = Math.max(right, c);
+    size += 1;
+  }
+  return size > 0 && size === (bottom - top + 1) * (right - left + 1) ? [top, left, bottom, right] : null;
 }
 
 function rgb(colour) {
@@ -233,11 +265,12 @@ class GridView {
     }
     this.svg.append(cells, veils);
 
-    if (s >= 5) { // cell borders: one path
+    if (s >= 5) { // cell borders: one path, faint over a picture of small cells
       let d = "";
       for (let r = 1; r < grid.rows; r++) d += `M${this.x(0)} ${this.y(r)}H${this.x(grid.cols)}`;
       for (let c = 1; c < grid.cols; c++) d += `M${this.x(c)} ${this.y(0)}V${this.y(grid.rows)}`;
-      this.svg.append(svg("path", { d, class: "cu-lines", "pointer-events": "none" }));
+      const fine = s < 12 && colours.some((colour) => colour !== null);
+      this.svg.append(svg("path", { d, class: "cu-lines" + (fine ? " is-fine" : ""), "pointer-events": "none" }));
     }
     this.svg.append(svg("rect", {
       x: this.x(0), y: this.y(0), width: grid.cols * s, height: grid.rows * s,
@@ -253,7 +286,7 @@ class GridView {
           x: this.x((i % grid.cols) + 0.5), y: this.y(Math.floor(i / grid.cols) + 0.5),
           "font-size": size, class: "cu-value" + (kinds[i] === "pad" ? " kind-pad" : ""),
         });
-        if (colours[i] && kinds[i] !== "pad") text.setAttribute("fill", inkOn(colours[i]));
+        if (colours[i] && kinds[i] !== "pad") text.style.fill = inkOn(colours[i]); // over the theme's ink
         text.textContent = labels ? labels[i] : cellText(grid.values[i]);
         texts.append(text);
       }
@@ -277,7 +310,7 @@ class GridView {
 
     const marks = svg("g", { class: "cu-marks", "pointer-events": "none" });
     this.marks = {};
-    for (const name of ["reader", "read", "tap", "hover", "selected"]) {
+    for (const name of ["area", "reader", "read", "tap", "hover", "halo", "selected"]) {
       this.marks[name] = svg("path", { class: `cu-mark mark-${name}`, d: "" });
       marks.append(this.marks[name]);
     }
@@ -286,9 +319,17 @@ class GridView {
     this.svg.append(marks);
   }
 
-  /** Outline of `cells` (a Set), each square inset so neighbours' strokes do not hide it. */
+  /** Outline of `cells` (a Set), inset so neighbours' strokes do not hide it: one rectangle when
+   * the cells fill one (a window), else a square per cell (a dilated window, scattered readers). */
   markPath(cells, inset) {
     const { s, grid } = this;
+    const block = blockOf(cells, grid.cols, this.count);
+    if (block) {
+      const [top, left, bottom, right] = block;
+      const w = (right - left + 1) * s - 2 * inset;
+      const h = (bottom - top + 1) * s - 2 * inset;
+      return `M${this.x(left) + inset} ${this.y(top) + inset}h${w}v${h}h${-w}z`;
+    }
     const side = s - 2 * inset;
     let d = "";
     for (const i of cells) {
@@ -299,7 +340,8 @@ class GridView {
   }
 
   setMark(name, cells) {
-    const inset = Math.min(name === "selected" || name === "hover" ? 2 : 1.5, this.s / 6);
+    // Reads and taps inside the cells; the picked cell on its border, a light ring under a dark line.
+    const inset = ["area", "selected", "halo"].includes(name) ? 0 : Math.min(name === "hover" ? 2 : 1.5, this.s / 6);
     this.marks[name].setAttribute("d", cells && cells.size ? this.markPath(cells, inset) : "");
   }
 
@@ -470,7 +512,7 @@ function numberControl(view, control) {
       shown = value;
       view.change(current.name, value);
     }
-    box.value = formatNumber(value);
+    box.value = boxNumber(value);
   };
   box.addEventListener("change", commit);
   box.addEventListener("keydown", (event) => { if (event.key === "Enter") commit(); });
@@ -482,7 +524,7 @@ function numberControl(view, control) {
       box.disabled = !!next.disabled;
       shown = value;
       if (document.activeElement !== box) {
-        box.value = formatNumber(value);
+        box.value = boxNumber(value);
         box.removeAttribute("aria-invalid");
         say(parts, "");
       }
@@ -624,9 +666,10 @@ async function pictureToGrey(file, rows, cols) {
   let source = bitmap;
   let width = bitmap.width;
   let height = bitmap.height;
-  // Halve step by step down to twice the target: a single big reduction would alias.
+  // Halve step by step down to about twice the target: one big reduction would alias.
   const scale = Math.min(cols / width, rows / height);
-  while (width * scale * 2 < width / 2 && width > 2 && height > 2) {
+  const [targetWidth, targetHeight] = [width * scale, height * scale];
+  while (width / 2 >= 2 * targetWidth && height / 2 >= 2 * targetHeight) {
     const half = document.createElement("canvas");
     half.width = Math.max(1, Math.round(width / 2));
     half.height = Math.max(1, Math.round(height / 2));
@@ -789,6 +832,7 @@ class ExplorerView {
     this.gridViews = new Map();
     this.hover = null;
     this.pinned = null;
+    this.pointer = null; // where the pointer last was over the grids, [clientX, clientY]
     this.sceneVersion = 0;
     this.lastSceneSelected = undefined;
     this.playing = null;
@@ -833,7 +877,11 @@ class ExplorerView {
       this.info, this.tableEl, this.patterns());
     this.buildPlayer();
     this.panelsEl.addEventListener("pointerover", (event) => this.onPointer(event));
-    this.panelsEl.addEventListener("pointerleave", () => this.setHover(null));
+    this.panelsEl.addEventListener("pointermove", (event) => { this.pointer = [event.clientX, event.clientY]; });
+    this.panelsEl.addEventListener("pointerleave", () => {
+      this.pointer = null;
+      this.setHover(null);
+    });
     this.panelsEl.addEventListener("click", (event) => this.onClick(event));
     this.panelsEl.addEventListener("keydown", (event) => this.onKey(event));
     // JupyterLab's command mode binds some of these keys (ArrowLeft/Right fold headings): inside
@@ -1033,7 +1081,9 @@ class ExplorerView {
       this.pinned = this.remap(previous);
     }
     this.lastSceneSelected = picked;
-    if (this.hover && !this.valid([this.hover.grid, this.hover.cell])) this.hover = null;
+    // The cell now under the pointer (the grids were redrawn beneath it).
+    const under = this.pointer ? document.elementFromPoint(this.pointer[0], this.pointer[1]) : null;
+    this.hover = under && this.panelsEl.contains(under) ? this.cellOf(under) : null;
     this.syncSelection();
     this.highlight();
   }
@@ -1103,6 +1153,7 @@ class ExplorerView {
       for (const cell of row) {
         const td = make(r === 0 ? "th" : "td");
         td.textContent = String(cell);
+        if (r > 0 && NUMERIC.test(td.textContent)) td.classList.add("is-number");
         tr.append(td);
       }
       (r === 0 ? head : body).append(tr);
@@ -1136,6 +1187,7 @@ class ExplorerView {
   }
 
   onPointer(event) {
+    this.pointer = [event.clientX, event.clientY];
     const pick = this.cellOf(event.target);
     if (pick) this.setHover(pick);
   }
@@ -1217,9 +1269,11 @@ class ExplorerView {
     }
   }
 
-  /** Everything `pick` lights: reads and taps (following links back), readers, field rectangles. */
+  /** Everything `pick` lights: reads and taps (following links back), readers, field rectangles
+   * and the cells inside them (`areas`, drawn as one tint rather than cell by cell). */
   lit(pick) {
     const reads = new Map();
+    const areas = new Map();
     const taps = new Map();
     const readers = new Map();
     const rects = new Map();
@@ -1227,7 +1281,7 @@ class ExplorerView {
       if (!map.has(id)) map.set(id, new Set());
       for (const c of cells) map.get(id).add(c);
     };
-    if (!pick) return { reads, taps, readers, rects };
+    if (!pick) return { reads, areas, taps, readers, rects };
     const seen = new Set([`${pick.grid}:${pick.cell}`]);
     const todo = [[pick.grid, [pick.cell]]];
     while (todo.length) {
@@ -1242,7 +1296,9 @@ class ExplorerView {
             if (!rect) continue;
             if (!rects.has(link.source)) rects.set(link.source, []);
             rects.get(link.source).push(rect);
-            reached.push(...source.cellsIn(rect));
+            const inside = source.cellsIn(rect);
+            add(areas, link.source, inside);
+            reached.push(...inside);
             continue;
           }
           const read = (link.reads && link.reads[c]) || [];
@@ -1258,12 +1314,12 @@ class ExplorerView {
     this.links.forEach((link, k) => {
       if (link.source === pick.grid) add(readers, link.target, this.readers[k][pick.cell] || []);
     });
-    return { reads, taps, readers, rects };
+    return { reads, areas, taps, readers, rects };
   }
 
   highlight() {
     const active = this.hover || this.pinned;
-    const { reads, taps, readers, rects } = this.lit(active);
+    const { reads, areas, taps, readers, rects } = this.lit(active);
     for (const el of this.classed || []) el.classList.remove("is-read", "is-tap", "is-reader", "is-hover", "is-selected");
     this.classed = [];
     const mark = (id, cells, name) => {
@@ -1277,12 +1333,16 @@ class ExplorerView {
       }
     };
     for (const [id, gridView] of this.gridViews) {
-      gridView.setMark("read", reads.get(id));
+      const area = areas.get(id);
+      const read = reads.get(id);
+      gridView.setMark("area", area);
+      gridView.setMark("read", area && read ? new Set([...read].filter((c) => !area.has(c))) : read);
       gridView.setMark("tap", taps.get(id));
       gridView.setMark("reader", readers.get(id));
       const hovered = this.hover && this.hover.grid === id ? new Set([this.hover.cell]) : null;
       const pinned = this.pinned && this.pinned.grid === id ? new Set([this.pinned.cell]) : null;
       gridView.setMark("hover", hovered);
+      gridView.setMark("halo", pinned); // a light edge, so the outline shows on dark cells too
       gridView.setMark("selected", pinned);
       gridView.setFields(rects.get(id) || []);
       if (reads.has(id)) mark(id, reads.get(id), "is-read");
@@ -1360,7 +1420,7 @@ class ExplorerView {
     let result;
     let terms;
     if (link.op === "max") {
-      result = Math.max(...inputs);
+      result = inputs.reduce((m, v) => Math.max(m, v), -Infinity);
       return `${here} = max(${this.elide(inputs.map(formatNumber), ", ")}) = ${formatNumber(result)}` + this.differs(result, shown);
     }
     if (link.op === "mean") {
