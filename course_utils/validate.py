@@ -27,6 +27,8 @@ import numbers
 from collections.abc import Collection, Sequence
 from typing import Any
 
+import numpy as np
+
 __all__ = [
     "is_int",
     "is_number",
@@ -119,7 +121,7 @@ def fraction(value: Any, name: str, *, example: object = None) -> float:
 
 def flag(value: Any, name: str) -> bool:
     """``True`` or ``False`` (a NumPy bool too); anything else is a ``TypeError``."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, (bool, np.bool_)):  # np.bool_ is NumPy 1's name for NumPy 2's np.bool
         return bool(value)
     raise TypeError(f"{name} must be True or False, got {value!r} ({_kind(value)})")
 

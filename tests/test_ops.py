@@ -366,3 +366,12 @@ def test_the_channel_functions_share_one_argument_check():
         corr2d_multi_in_out_1x1(X, torch.rand(2, 1, 1))
     with pytest.raises(ValueError, match=r"X has 2 input channels but K has 3 .*K must have shape \(C_in, k_h, k_w\)"):
         corr2d_multi_in(X, torch.rand(3, 2, 2))
+
+
+def test_flags_take_numpy_bools_of_numpy_1_and_2_and_refuse_numbers():
+    from course_utils import validate
+
+    assert validate.flag(np.bool_(True), "draw") is True and validate.flag(np.array([False])[0], "draw") is False
+    for bad in (1, np.int64(1), "yes", None):
+        with pytest.raises(TypeError, match=r"draw must be True or False"):
+            validate.flag(bad, "draw")

@@ -51,7 +51,24 @@ def test_the_wheel_holds_the_results_and_the_sample(built):
     assert results <= names, sorted(results - names)
     assert sample <= names, sorted(sample - names)
     assert "course_utils/py.typed" in names
+    static = {f"course_utils/explorers/static/{p.name}" for p in (ROOT / "course_utils" / "explorers" / "static").iterdir()}
+    assert {"course_utils/explorers/static/explorer.js", "course_utils/explorers/static/explorer.css"} <= static
+    assert static <= names, sorted(static - names)  # without them an installed explorer has no front end
     assert not {"course_utils/links.py", "course_utils/results.py"} & names  # build tooling; the old module
+
+
+def test_an_installed_explorer_has_its_front_end(built, tmp_path):
+    _, site = built
+    code = ("import course_utils.explorers as e\n"
+            "w = e.ConvolutionExplorer()\n"
+            "print(e.__file__, len(w._esm), len(w._css))\n")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    where, esm, css = done.stdout.split()
+    assert Path(where).resolve().is_relative_to(site.resolve())
+    assert int(esm) > 10_000 and int(css) > 1_000  # the front end itself, not anywidget's placeholder
 
 
 def test_the_installed_package_shows_the_measured_runs(built, tmp_path):
