@@ -305,7 +305,7 @@ def test_the_picked_cell_text_is_the_scene_s_sum():
         state = explorer.state
         link, inputs, kernel = state.link("output"), state.grid("input"), state.grid("kernel")
         m = row * 4 + col
-        written = " + ".join(f"{kernel.values[t]:g}·{inputs.values[r]:g}" for r, t in zip(link.reads[m], link.taps[m]))
+        written = " + ".join(f"{inputs.values[r]:g}·{kernel.values[t]:g}" for r, t in zip(link.reads[m], link.taps[m]))
         assert f"Output cell ({row}, {col})" in state.text
         assert f"{written} = {state.grid('output').values[m]:g}" in state.text
         assert state.selected == ["output", m] and state.sweep == "output"

@@ -277,12 +277,13 @@ def _listed(numbers: list[int]) -> str:
 
 
 def _written_sum(weights: list[float], inputs: list[float], total: float) -> str:
-    """``0·0 + 1·1 + 3·2 + 4·3 = 19`` (or the count of products when there are many)."""
+    """``0·0 + 1·1 + 3·2 + 4·3 = 19``: input·weight, in the book's order and the front end's (or the count
+    of products when there are many)."""
     if not weights:
         return f"nothing (= {_num(total)})"
     if len(weights) > _WRITTEN_TERMS:
-        return f"the sum of {len(weights)} products weight·input = {_num(total)}"
-    return " + ".join(f"{_num(w)}·{_num(x)}" for w, x in zip(weights, inputs)) + f" = {_num(total)}"
+        return f"the sum of {len(weights)} products input·weight = {_num(total)}"
+    return " + ".join(f"{_num(x)}·{_num(w)}" for w, x in zip(weights, inputs)) + f" = {_num(total)}"
 
 
 def _padding_hint(rows: list[int], height: int, cols: list[int], width: int) -> str:

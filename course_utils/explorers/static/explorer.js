@@ -873,8 +873,13 @@ class ExplorerView {
     this.info = make("div", "cu-info", { "aria-live": "polite" });
     this.tableEl = make("table", "cu-table");
     this.tableEl.hidden = true;
-    root.append(this.status, this.controlsEl, this.refused, this.errorEl, this.textEl, this.panelsEl, this.player,
-      this.info, this.tableEl, this.patterns());
+    // Controls beside the picture where the notebook is wide enough (no scrolling between a slider and
+    // what it changes), above it where it is not: .cu-body wraps.
+    const view = make("div", "cu-view");
+    view.append(this.refused, this.errorEl, this.textEl, this.panelsEl, this.player, this.info, this.tableEl);
+    const body = make("div", "cu-body");
+    body.append(this.controlsEl, view);
+    root.append(this.status, body, this.patterns());
     this.buildPlayer();
     this.panelsEl.addEventListener("pointerover", (event) => this.onPointer(event));
     this.panelsEl.addEventListener("pointermove", (event) => { this.pointer = [event.clientX, event.clientY]; });
