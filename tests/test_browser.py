@@ -67,8 +67,9 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-sync",
     "--disable-background-networking", "--disable-component-update", "--disable-quic",
 ]
-RUN_TIMEOUT_S = 600   # "Run All Cells" of one notebook (7.6 trains LeNet: ~30 s in the fast size)
+RUN_TIMEOUT_S = 900   # "Run All Cells" of one notebook (7.6 trains LeNet: ~30 s in the fast size on an idle machine)
 STEP_TIMEOUT_MS = 30_000  # one control move until the explorer shows the new numbers
+VOILA_TIMEOUT_MS = 300_000  # Voilà runs the whole explorers notebook (ten explorers) before the page is whole
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"  # the notebook in the tab on show
 EXPLORER = ".cu-explorer"
 BADGE_NOTE = "On Colab, the first code cell installs the course package"
@@ -277,16 +278,28 @@ def shot(page, locator, step: str) -> None:
     page.screenshot(path=str(page.shots / f"{step}-page.png"))
 
 
-def readme_image(page, name: str, locator=None) -> None:
-    """One of the README's pictures: the element ``locator`` or, without it, the window as it is.
+def readme_image(page, name: str, explorer=None, point=None) -> None:
+    """One of the README's pictures: the explorer alone (from its headline down, in a window tall
+    enough to hold it) or, without one, the window as it is; the pointer on ``point`` (a cell).
     Saved in artifacts/browser/readme/, and in docs/images/ when COURSE_README_IMAGES=1."""
     folder = ARTIFACTS / "readme"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    if locator is None:
+    if explorer is None:
+        if point is not None:
+            point.hover()
         page.screenshot(path=str(path))
     else:
-        locator.screenshot(path=str(path))
+        before = page.viewport_size
+        page.set_viewport_size({"width": before["width"], "height": 1600})
+        try:
+            explorer.evaluate("(el) => el.scrollIntoView({ block: 'start' })")
+            time.sleep(0.3)
+            if point is not None:
+                point.hover()  # after the scroll, so the pointer stays on this cell
+            explorer.screenshot(path=str(path))
+        finally:
+            page.set_viewport_size(before)
     if os.environ.get("COURSE_README_IMAGES", "").strip() not in ("", "0"):
         README_IMAGES.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, README_IMAGES / name)
@@ -574,8 +587,9 @@ def check_pooling(page, explorer, image: torch.Tensor) -> None:
 def test_pooling_explorer_in_jupyterlab(page, lab):
     run_all(page, lab, "07-5-pooling.ipynb")
     explorer = explorer_in(page, "PoolingExplorer(image")
+    expect_text(explorer, "max pooling: 28×28 → 14×14")
+    readme_image(page, "explorer-pooling.png", explorer, cell(explorer, "output", 6 * 14 + 7))
     check_pooling(page, explorer, sample_image())
-    readme_image(page, "explorer-pooling.png", explorer)
 
 
 # ----------------------------------------------------------------------------- 7.6: LeNet's receptive fields
@@ -605,8 +619,7 @@ def test_lenet_receptive_fields_in_jupyterlab(page, lab):
         box = [float(outline.get_attribute(a)) for a in ("x", "y", "width", "height")]
         assert box == pytest.approx([x0 + left * size, y0 + top * size, 16 * size, 16 * size])
         shot(page, explorer, f"field-{i}-{j}")
-        if (i, j) == (2, 3):
-            readme_image(page, "explorer-receptive-field.png", explorer)
+    readme_image(page, "explorer-receptive-field.png", explorer, cell(explorer, "layer", 2 * cols + 3))
 
 
 # ----------------------------------------------------------------------------- 7.2: the kernel editor
@@ -623,7 +636,7 @@ def test_kernel_editor_in_jupyterlab(page, lab):
     assert lit(explorer, "is-read") == {"image": flat_cells(X.grad[0, 0])}
     line = info_line(explorer, f"output Y ({Y.shape[0]} × {Y.shape[1]}), cell ({i}, {j}) = ")
     assert close(number(line.rsplit(" = ", 1)[1]), Y[i, j].item()), (line, Y[i, j])
-    readme_image(page, "explorer-kernel-editor.png", explorer)
+    readme_image(page, "explorer-kernel-editor.png", explorer, cell(explorer, "output", i * Y.shape[1] + j))
 
 
 # ----------------------------------------------------------------------------- the Voilà app
@@ -641,7 +654,7 @@ def check_explorers_app(page, badge_hidden: bool) -> None:
     explorers = page.locator(EXPLORER)
     expected = explorer_count()
     assert expected == 10
-    expect(explorers).to_have_count(expected, timeout=180_000)
+    expect(explorers).to_have_count(expected, timeout=VOILA_TIMEOUT_MS)
     for k in range(expected):
         expect(explorers.nth(k).locator(".cu-text")).not_to_be_empty(timeout=60_000)
     assert explorers.locator("rect.cu-cell").count() > 0
@@ -667,8 +680,8 @@ def test_explorers_as_a_voila_app(page, home):
     server = Server("voila", command, base, f"tcp:{port}", home, cwd=ROOT)
     try:
         page.set_viewport_size({"width": 1400, "height": 900})
-        page.goto(base + "/")
-        page.locator(EXPLORER).first.wait_for(timeout=180_000)
+        page.goto(base + "/", timeout=VOILA_TIMEOUT_MS)
+        page.locator(EXPLORER).first.wait_for(timeout=VOILA_TIMEOUT_MS)
         page.locator(f"{EXPLORER} .cu-text").first.wait_for()
         time.sleep(1)  # the first explorers drawn
         readme_image(page, "voila-app.png")
@@ -684,7 +697,7 @@ def test_explorers_app_through_the_jupyter_server_as_on_binder(page, home):
     server = start_lab(home, "jupyterlab-binder",
                        "--ServerApp.contents_manager_class=jupyter_server.services.contents.largefilemanager.LargeFileManager")
     try:
-        page.goto(server.url.format("voila/render/explorers.ipynb"))
+        page.goto(server.url.format("voila/render/explorers.ipynb"), timeout=VOILA_TIMEOUT_MS)
         check_explorers_app(page, badge_hidden=False)  # postBuild's tag setting: tests/test_committed_notebooks.py
     finally:
         server.stop()
