@@ -282,15 +282,26 @@ def explorer_cells(nb_path: Path) -> int:
     return sum(1 for cell in nb.cells if widget_outputs(cell))
 
 
+def app_title(nb_path: Path) -> str:
+    """The notebook's title: the text of its first level-1 heading."""
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    raise AssertionError(f"{nb_path.name} has no level-1 heading")
+
+
 def check_housekeeping_hidden(page, home: Path) -> None:
     """The title and every explorer are shown; the badge and the install note are not in the page at all."""
     from playwright.sync_api import expect
 
-    widgets = page.locator(".jp-OutputArea-output > .jupyter-widgets")
+    widgets = page.locator(".jp-OutputArea-output .cu-explorer")  # each explorer's view, once its front end ran
     expected = explorer_cells(home / "notebooks" / "explorers.ipynb")
     assert expected >= 3
     expect(widgets).to_have_count(expected, timeout=180_000)
-    expect(page.get_by_role("heading", name="Explorers of chapter 7", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=app_title(home / "notebooks" / "explorers.ipynb"), level=1)).to_be_visible()
     expect(widgets.last).to_be_visible()
     page.screenshot(path=str(page.shots / "app.png"), full_page=True)
     html, body = page.content(), page.inner_text("body")
