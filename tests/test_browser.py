@@ -523,9 +523,11 @@ def test_convolution_explorer_in_jupyterlab(page, lab):
             set_theme(page, theme, light)
             for width, height in sizes:
                 page.set_viewport_size({"width": width, "height": height})
-                # The explorer from its headline down; in a small window, from the input grid down.
-                top = explorer if width > 1024 else explorer.locator('figure[data-grid="input"]')
-                top.evaluate("(el) => el.scrollIntoView({ block: 'start' })")
+                # The explorer from its headline down; in a small window, the grids down to the sum written out.
+                if width > 1024:
+                    explorer.evaluate("(el) => el.scrollIntoView({ block: 'start' })")
+                else:
+                    explorer.locator(".cu-info").evaluate("(el) => el.scrollIntoView({ block: 'end' })")
                 time.sleep(0.3)
                 target.hover()
                 assert lit(explorer, "is-read").keys() == {"input"}
