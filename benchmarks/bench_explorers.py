@@ -49,7 +49,7 @@ HOVER = """async ([index, repeat]) => {
     const root = document.querySelectorAll(".cu-explorer")[index];
     const cells = [...root.querySelectorAll("rect.cu-cell")];
     const times = [];
-    for (let k = 0; k < repeat; k++) {
+    for (let k = 0; k < repeat && cells.length; k++) {  // an explorer without a grid (a table) has nothing to hover
         const cell = cells[(k * 7) % cells.length];
         const start = performance.now();
         cell.dispatchEvent(new PointerEvent("pointerover", { bubbles: true }));
@@ -164,8 +164,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"bench_explorers: {outcome}")
     for timing in timings:
         control = f"{median(timing.control):.1f} ms" if timing.control else "no slider"
-        print(f"{timing.expression}: hover {median(timing.hover):.2f} ms, control {control} "
-              f"(median of {len(timing.hover)})")
+        hover = f"{median(timing.hover):.2f} ms" if timing.hover else "no cells"
+        print(f"{timing.expression}: hover {hover}, control {control} (median of {len(timing.control)})")
     hover = median([t for timing in timings for t in timing.hover])
     control = median([t for timing in timings for t in timing.control])
     print(f"explorers: hover {hover:.2f} ms, control {control:.1f} ms (median)")
