@@ -79,3 +79,24 @@ def test_a_cell_run_twice_shows_the_same(name):
     assert first.summary() == second.summary()
     assert first.scene == second.scene and first.controls == second.controls
     assert first._repr_mimebundle_()[0]["image/png"] == second._repr_mimebundle_()[0]["image/png"]
+
+
+def test_a_grid_the_renderers_cannot_draw_is_refused_where_it_is_built():
+    from course_utils.explorers.scene import Grid
+
+    with pytest.raises(ValueError, match=r"grid 'input': values has 2 items, but 2 x 2 cells need 4 .*flatten"):
+        Grid("input", "input", 2, 2, values=[[0.0, 1.0], [2.0, 3.0]])  # nested rows: a blank picture
+    with pytest.raises(TypeError, match=r"grid 'input': values must be numbers"):
+        Grid("input", "input", 1, 2, values=[0.0, [1.0]])
+    with pytest.raises(ValueError, match=r"kinds has 1 items"):
+        Grid("input", "input", 1, 2, kinds=["pad"])
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_every_image_grid_shows_its_pixels(name):
+    """A grid shaded as an image holds the pixels of the image it shows (a flat list, one per cell)."""
+    explorer = BUILDERS[name]()
+    image = default_image().flatten().tolist()
+    for grid in explorer.state.grids:
+        if grid.shade == "grey" and (grid.rows, grid.cols) == (28, 28):
+            assert grid.values == pytest.approx(image, abs=1e-3), grid.id  # some round to 4 digits

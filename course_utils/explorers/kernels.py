@@ -542,7 +542,7 @@ class FeatureMapExplorer(Explorer):
         else:
             title = f"test image {index}" + (
                 f": {self._class_name(self.labels[index])}" if self.labels is not None else "")
-        grids = [Grid("input", title, self.height, self.width, values=X[0, 0].tolist(), shade="grey")]
+        grids = [Grid("input", title, self.height, self.width, values=X[0, 0].flatten().tolist(), shade="grey")]
         grids += [Grid(f"map{c}", f"channel {c}", h, w, values=_six_digits(self.maps[c]), shade=shade, panel="maps")
                   for c in range(shown)]
         layer_text = f"layer {name} ({type(layer).__name__})"

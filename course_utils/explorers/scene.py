@@ -57,6 +57,21 @@ class Grid:
     flagged: bool = False  # drawn with a warning outline (e.g. a field larger than the input)
     panel: str = ""  # grids with the same panel name are drawn together, in order
 
+    def __post_init__(self) -> None:
+        """A grid the renderers cannot draw is an error here, where it is built, not a blank picture."""
+        count = self.rows * self.cols
+        for name in ("values", "kinds", "labels"):
+            items = getattr(self, name)
+            if items is None:
+                continue
+            if len(items) != count:
+                raise ValueError(f"grid {self.id!r}: {name} has {len(items)} items, but {self.rows} x {self.cols} "
+                                 f"cells need {count} (flat, row-major: e.g. tensor.flatten().tolist())")
+        if self.values is not None and not all(isinstance(v, (int, float)) for v in self.values):
+            bad = next(v for v in self.values if not isinstance(v, (int, float)))
+            raise TypeError(f"grid {self.id!r}: values must be numbers (flat, row-major), got {type(bad).__name__}: "
+                            "e.g. tensor.flatten().tolist()")
+
 
 @dataclass
 class Link:
