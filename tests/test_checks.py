@@ -44,8 +44,25 @@ def _out(capsys) -> str:
     return capsys.readouterr().out
 
 
+@pytest.fixture(autouse=True)
+def _fresh_tries():
+    """Every test starts as after a kernel restart: no exercise has been tried."""
+    checks.reset_attempts()
+    yield
+    checks.reset_attempts()
+
+
+def _wrong_twice(call, capsys) -> str:
+    """The output of a second wrong try (the first gives only a hint)."""
+    call()
+    first = _out(capsys)
+    assert first.startswith("❌ Not quite") and "💡 Hint:" in first and "Why:" not in first, first
+    call()
+    return _out(capsys)
+
+
 def test_doctests_of_checks_and_links():
-    for module in (checks, links):
+    for module in (checks._verdict, checks.shapes, checks.models, links):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
 
@@ -97,13 +114,53 @@ def test_a_placeholder_gets_a_reminder_and_no_solution(call, capsys):
         assert out.startswith(PLACEHOLDER) and "expected" not in out and "Why" not in out
 
 
+def test_a_wrong_answer_gets_a_hint_first_and_the_solution_second(capsys):
+    """The first wrong try names the formula and the numbers to put in, never the answer; the
+    second (or show_solution()) gives the answer and the worked reason; other exercises count apart."""
+    check_output_shape((3, 3), 8, 3, padding=1, stride=2)
+    first = _out(capsys)
+    assert first.startswith("❌ Not quite: you answered (3, 3).\n💡 Hint: ")
+    assert "(4, 4)" not in first and "= 4" not in first and "show_solution()" in first
+    check_output_shape((4, 4), 9, 3, padding=1, stride=2)  # another exercise: a hint again
+    assert "💡 Hint:" in _out(capsys)
+    checks.show_solution()  # the exercise answered last
+    assert _out(capsys).startswith("Solution: (5, 5).\n   Why: out_h = ⌊(9 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 5")
+    check_output_shape((2, 2), 8, 3, padding=1, stride=2)
+    assert _out(capsys).startswith("❌ Not quite: you answered (2, 2), expected (4, 4).\n   Why: ")
+    checks.reset_attempts()
+    checks.show_solution()
+    assert _out(capsys).startswith("No self-check has been answered yet")
+
+
+@pytest.mark.parametrize("answer", [(4.0, 4.0), [4, 4], torch.Size([4, 4]), torch.tensor([4, 4]), 4, 4.0,
+                                    torch.tensor(4)])
+def test_equal_shapes_in_another_form_pass(answer, capsys):
+    check_output_shape(answer, 8, 3, padding=1, stride=2)
+    assert _out(capsys).startswith("✅ Correct: (4, 4).")
+
+
+@pytest.mark.parametrize("answer", [156, 156.0, torch.tensor(156), torch.tensor([156.0]), "np.int64", "np.float32"])
+def test_equal_numbers_in_another_form_pass(answer, capsys):
+    import numpy as np
+
+    answer = {"np.int64": np.int64(156), "np.float32": np.float32(156)}.get(answer, answer) if isinstance(answer, str) \
+        else answer
+    check_conv_param_count(answer, 1, 6, 5)
+    assert _out(capsys).startswith("✅ Correct: 156.")
+
+
+@pytest.mark.parametrize("answer", [156.5, "156", True, (156,), float("nan"), torch.tensor([156, 156])])
+def test_other_answers_are_wrong_not_errors(answer, capsys):
+    check_conv_param_count(answer, 1, 6, 5)
+    assert _out(capsys).startswith("❌ Not quite")
+
+
 def test_output_shape_right_and_wrong(capsys):
     check_output_shape(torch.Size([2, 2]), (8, 8), (3, 5), padding=(0, 1), stride=(3, 4))
     out = _out(capsys)
     assert out.startswith("✅ Correct: (2, 2).")
     assert "out_w = ⌊(8 + 2·1 − 1·(5 − 1) − 1) / 4⌋ + 1 = 2" in out
-    check_output_shape((3, 3), 8, 3, padding=1, stride=2)
-    out = _out(capsys)
+    out = _wrong_twice(lambda: check_output_shape((3, 3), 8, 3, padding=1, stride=2), capsys)
     assert out.startswith("❌ Not quite: you answered (3, 3), expected (4, 4).") and "Why:" in out
     check_output_shape(4, 8, 3, padding=1, stride=2)  # an int means a square
     assert _out(capsys).startswith("✅")
@@ -126,8 +183,7 @@ def test_param_counts_agree_with_pytorch(capsys):
     check_param_count(expected, conv)
     out = _out(capsys)
     assert out.startswith("✅") and "weight: 16·3·3·3 = 432" in out
-    check_conv_param_count(expected - 16, 3, 16, 3)
-    assert f"expected {expected}" in _out(capsys)
+    assert f"expected {expected}" in _wrong_twice(lambda: check_conv_param_count(expected - 16, 3, 16, 3), capsys)
     check_conv_param_count(432, 3, 16, 3, bias=False)
     assert _out(capsys).startswith("✅")
     linear = nn.Linear(300, 1000)
@@ -147,8 +203,8 @@ def test_conv_cost_and_receptive_field(capsys):
     assert _out(capsys).startswith("✅")
     check_receptive_field((7, 7), [LayerSpec("conv", 3), LayerSpec("conv", 5)])
     assert _out(capsys).startswith("✅")
-    check_receptive_field(7, [LayerSpec("conv", 3), LayerSpec("conv", 3)])
-    assert "expected (5, 5)" in _out(capsys)
+    assert "expected (5, 5)" in _wrong_twice(
+        lambda: check_receptive_field(7, [LayerSpec("conv", 3), LayerSpec("conv", 3)]), capsys)
 
 
 def test_tensor_checks(capsys):
@@ -158,7 +214,7 @@ def test_tensor_checks(capsys):
     check_corr2d(right, X, K)
     assert _out(capsys).startswith("✅")
     check_corr2d(right.T, X, K)
-    assert "shape (7, 6), expected (6, 7)" in _out(capsys)
+    assert "shape (7, 6), not (6, 7)" in _out(capsys)
     check_corr2d(right + 1, X, K)
     assert "right shape, different values" in _out(capsys)
     check_corr2d([[0.0]], X, K)
@@ -320,8 +376,8 @@ def test_module_output_shape_agrees_with_running_the_module(capsys):
     assert _out(capsys).startswith("✅ Correct: (1, 256, 12, 12).")
     check_module_output_shape(torch.Size([4, 6, 3, 3]), Residual(6, use_1x1conv=True, strides=2), (4, 3, 6, 6))
     assert _out(capsys).startswith("✅")
-    check_module_output_shape((1, 192, 12, 12), block, (1, 192, 12, 12))
-    assert "expected (1, 256, 12, 12)" in _out(capsys)
+    assert "expected (1, 256, 12, 12)" in _wrong_twice(
+        lambda: check_module_output_shape((1, 192, 12, 12), block, (1, 192, 12, 12)), capsys)
 
 
 def test_model_param_count_and_macs_agree_with_pytorch_and_the_summary(capsys):
@@ -329,8 +385,7 @@ def test_model_param_count_and_macs_agree_with_pytorch_and_the_summary(capsys):
     check_model_param_count(61706, model, (1, 1, 28, 28))
     assert _out(capsys).startswith("✅ Correct: 61706.")
     assert sum(p.numel() for p in model.parameters()) == 61706
-    check_model_param_count(61705, LeNet(), (1, 1, 28, 28))
-    out = _out(capsys)
+    out = _wrong_twice(lambda: check_model_param_count(61705, LeNet(), (1, 1, 28, 28)), capsys)
     assert out.startswith("❌") and "net.7 (Linear): 48,120" in out and "total = 61,706" in out
     # LeNet's MACs by hand: conv 6*28*28*25 + conv 16*10*10*150 + 400*120 + 120*84 + 84*10
     by_hand = 6 * 28 * 28 * 25 + 16 * 10 * 10 * 150 + 400 * 120 + 120 * 84 + 84 * 10
@@ -347,8 +402,8 @@ def test_min_input_size_is_found_by_pytorchs_layers(capsys):
                                                    nn.Conv2d(1, 1, 5), nn.AvgPool2d(2)))
     out = _out(capsys)
     assert out.startswith("✅ Correct: 12.") and "one of 11 x 11 fails" in out
-    check_min_input_size(64, lambda: nn.Sequential(nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3)))
-    assert "expected 5" in _out(capsys)
+    assert "expected 5" in _wrong_twice(
+        lambda: check_min_input_size(64, lambda: nn.Sequential(nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3))), capsys)
     with pytest.raises(ValueError, match="max_size"):
         check_min_input_size(1, lambda: nn.Conv2d(1, 1, 9), max_size=4)
     with pytest.raises(TypeError, match="build"):
@@ -366,7 +421,7 @@ def test_chapter8_notebook_frame(path):
 # ----------------------------------------------------------------------------- faults fixed
 def test_every_check_answers_a_placeholder_before_looking_at_its_arguments(capsys):
     """One guard serves every check: called with only ``...`` (no other argument), each prints the reminder."""
-    for name in checks.__all__:
+    for name in (n for n in checks.__all__ if n.startswith("check_")):
         for placeholder in (..., None):
             getattr(checks, name)(placeholder)
             assert _out(capsys) == PLACEHOLDER + ", then run the cell again.\n", name
@@ -383,9 +438,9 @@ def test_receptive_field_of_a_residual_block_is_its_output_field(capsys):
     assert out.startswith("✅ Correct: (7, 7).")
     assert out.rstrip().splitlines()[-1].strip() == (
         "at the output (where paths meet, the largest of their fields): field 7×7, jump 2×2")
-    assert "after conv2 (conv): field 7×7, jump 2×2" in out and "after conv3 (conv): field 1×1, jump 2×2" in out
-    check_receptive_field((1, 1), block)
-    assert _out(capsys).startswith("❌ Not quite: you answered (1, 1), expected (7, 7).")
+    assert "conv2 (conv 3×3, pad 1): field 7×7, jump 2×2" in out
+    assert "conv3 (conv 1×1, stride 2): field 1×1, jump 2×2" in out
+    assert _wrong_twice(lambda: check_receptive_field((1, 1), block), capsys).startswith("❌ Not quite: you answered (1, 1), expected (7, 7).")
 
 
 def test_receptive_field_of_googlenet_is_715(capsys):
@@ -396,8 +451,7 @@ def test_receptive_field_of_googlenet_is_715(capsys):
     check_receptive_field(715, model)
     out = _out(capsys)
     assert out.startswith("✅ Correct: (715, 715).") and "field 715×715, jump 32×32" in out.splitlines()[-1]
-    check_receptive_field(651, model)
-    assert _out(capsys).startswith("❌ Not quite: you answered 651, expected (715, 715).")
+    assert _wrong_twice(lambda: check_receptive_field(651, model), capsys).startswith("❌ Not quite: you answered 651, expected (715, 715).")
 
 
 def test_receptive_field_of_a_list_is_its_last_layer_and_needs_no_output_line(capsys):
@@ -408,7 +462,7 @@ def test_receptive_field_of_a_list_is_its_last_layer_and_needs_no_output_line(ca
     check_receptive_field((14, 14), layers)
     out = _out(capsys)
     assert out.startswith("✅ Correct: (14, 14).") and "at the output" not in out
-    assert out.rstrip().splitlines()[-1].strip() == "after 2 (conv): field 14×14, jump 2×2"
+    assert out.rstrip().splitlines()[-1].strip() == "layer 3 (conv 5×5): field 14×14, jump 2×2"
     with pytest.raises(ValueError, match="no convolution or pooling layer"):
         check_receptive_field(1, [])
 
