@@ -285,7 +285,7 @@ def _refused(model: nn.Module, shape: tuple[int, ...], error: Exception) -> Valu
     first_line = (str(error).splitlines() or [""])[0]
     return ValueError(
         f"{type(model).__name__} cannot run on an input of shape {shape} ({type(error).__name__}: "
-        f"{first_line}): pass an X_shape the model accepts, e.g. (1, 1, 28, 28) for LeNet"
+        f"{first_line}): pass an X_shape N x C x H x W that the model accepts"
     )
 
 
@@ -389,7 +389,7 @@ class _Item:
         return longest * _CHAR + 0.35
 
 
-def _stack_items(model: nn.Module, shape: tuple[int, ...], boxes: Sequence[Box]) -> tuple[list[_Item], list[str]]:
+def _stack_items(shape: tuple[int, ...], boxes: Sequence[Box]) -> tuple[list[_Item], list[str]]:
     """Input box, one item per box, output box; and the shape written on each arrow."""
     items = [_Item(f"input {_shape_text(shape)}", (), "input")]
     items += [_Item(box.label, box.details, box.kind) for box in boxes]
@@ -454,7 +454,10 @@ def _canvas(width: float, height: float) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def _columns_figure(columns: Sequence[tuple[str, list[_Item], list[str]]]) -> Figure:
+_Column = tuple[str, list[_Item], list[str]]  # title, boxes, the shape on each arrow
+
+
+def _columns_figure(columns: Sequence[_Column]) -> Figure:
     """Stacks side by side, tops aligned, each under its title."""
     widths = [_stack_width(items, arrows) for _, items, arrows in columns]
     height = _TITLE_SPACE + max(_stack_height(items) for _, items, _ in columns) + 0.25
@@ -467,10 +470,10 @@ def _columns_figure(columns: Sequence[tuple[str, list[_Item], list[str]]]) -> Fi
     return fig
 
 
-def _column(model: nn.Module, X_shape: Sequence[int], depth: int, title: str | None) -> tuple[str, list[_Item], list[str]]:
+def _column(model: nn.Module, X_shape: Sequence[int], depth: int, title: str | None) -> _Column:
     boxes = architecture_boxes(model, X_shape, depth=depth)
     shape = validate.shape(X_shape, "X_shape")
-    items, arrows = _stack_items(model, shape, boxes)
+    items, arrows = _stack_items(shape, boxes)
     return (title if title is not None else type(model).__name__), items, arrows
 
 
@@ -480,7 +483,9 @@ def _check_title(title: Any) -> str | None:
     return title
 
 
-def architecture_figure(model: nn.Module, X_shape: Sequence[int], *, depth: int = 1, title: str | None = None) -> Figure:
+def architecture_figure(
+    model: nn.Module, X_shape: Sequence[int], *, depth: int = 1, title: str | None = None
+) -> Figure:
     """The boxes of :func:`architecture_boxes` as a vertical stack, input at the top.
 
     Each box is coloured by its kind (convolution blue, pooling orange, dense green, block
@@ -659,7 +664,7 @@ def _leaf_or_block(module: nn.Module) -> tuple[str, str]:
 # Drawing a block's graph: levels by longest path, columns by branch
 # ---------------------------------------------------------------------------------------------
 
-_COLUMN = 2.15  # inches between two branch columns
+_COLUMN = 2.05  # inches between two branch columns
 _LEVEL = 0.78  # inches between two levels
 _NODE_HEIGHT = 0.38
 _MAX_NODE_WIDTH = 2.0  # inches; a wider label goes on two lines
@@ -703,13 +708,11 @@ def _node_text(node: GraphNode) -> str:
     label = node.label
     if len(label) * _CHAR + 0.3 <= _MAX_NODE_WIDTH:
         return label
-    if ": " in label:
-        head, tail = label.split(": ", 1)
-        return f"{head}\n{tail}"
-    commas = [i for i in range(len(label)) if label.startswith(", ", i)]
-    if not commas:
+    separator = ": " if ": " in label else ", "
+    cuts = [i for i in range(len(label)) if label.startswith(separator, i)]
+    if not cuts:
         return label
-    cut = min(commas, key=lambda i: abs(2 * i - len(label)))
+    cut = min(cuts, key=lambda i: abs(2 * i - len(label)))
     return f"{label[: cut + 1]}\n{label[cut + 2 :]}"
 
 
@@ -744,7 +747,7 @@ def _place(graph: BlockGraph) -> tuple[_Placed, float, float]:
     column, lane = _columns(graph)
     spots = [*column.values(), *lane.values()]
     low, high = min(spots), max(spots)
-    width = max((high - low) * _COLUMN + 2.0 + 1.8, 4.0)  # the outer boxes and a shape beside the last
+    width = max((high - low) * _COLUMN + 3.1, 4.0)  # the outer boxes, and a shape beside the last
     height = _TITLE_SPACE + max(level.values()) * _LEVEL + _NODE_HEIGHT + 0.75
     left = (width - (high - low) * _COLUMN) / 2 - low * _COLUMN
     placed = _Placed(
