@@ -30,7 +30,7 @@ from matplotlib.patches import Ellipse, Rectangle
 from course_utils import validate
 from course_utils.data import TEXT_LABELS
 from course_utils.data_sources import load_sample
-from course_utils.ops import corr2d, pool2d
+from course_utils.ops import _check_rank, _check_same_kind, _check_tensor, corr2d, pool2d
 from course_utils.plotting import FAINT, HIGHLIGHT, _draw_cells, _grid_axes, _rgba
 from course_utils.shapes import conv_formula_text, window_taps
 
@@ -337,7 +337,18 @@ class DetectorScene:
 
 def normalised_correlation(scene: torch.Tensor, template: torch.Tensor, eps: float = 1e-9) -> torch.Tensor:
     """For every window of ``scene``: the correlation of (window − its mean) with (template − its mean),
-    divided by both norms; computed with ``F.conv2d``. Flat windows (no variation) give 0."""
+    divided by both norms; computed with ``F.conv2d``. Flat windows (no variation) give 0.
+
+    ``scene`` and ``template`` are 2-D floating-point tensors, the template no larger than the scene.
+    """
+    for tensor, name in ((scene, "scene"), (template, "template")):
+        _check_tensor(tensor, name)
+        _check_rank(tensor, name, (2,), "(height, width)", "give one grey image, e.g. images[0].float() / 255")
+    _check_same_kind(scene, template)
+    if template.shape[0] > scene.shape[0] or template.shape[1] > scene.shape[1]:
+        raise ValueError(f"the template has shape {tuple(template.shape)}, larger than the scene "
+                         f"{tuple(scene.shape)}: use a smaller template or a larger scene")
+    eps = validate.positive_number(eps, "eps", example=1e-9)
     centred = template - template.mean()
     ones = torch.ones_like(template)[None, None]
     x = scene[None, None]

@@ -224,6 +224,17 @@ def test_normalised_correlation_matches_numpy_corrcoef_window_by_window():
         assert float(found.response[i, j]) == pytest.approx(expected, abs=1e-9)
 
 
+@pytest.mark.parametrize("scene, template, error, shown", [
+    (torch.zeros(10, 10), torch.zeros(12, 3), ValueError, "(12, 3)"),
+    (torch.zeros(1, 10, 10), torch.zeros(3, 3), ValueError, "(1, 10, 10)"),
+    (torch.zeros(10, 10, dtype=torch.uint8), torch.zeros(3, 3), TypeError, "torch.uint8"),
+    (np.zeros((10, 10)), torch.zeros(3, 3), TypeError, "ndarray"),
+])
+def test_normalised_correlation_refuses_bad_tensors(scene, template, error, shown):
+    with pytest.raises(error, match=re.escape(shown)):
+        il.normalised_correlation(scene, template)
+
+
 def test_detector_figure_marks_the_peak():
     found = il.detector_scene()
     fig = il.detector_figure()
