@@ -580,7 +580,7 @@ def pooling_figure(mode: str = "max") -> Figure:
         window = _box_mask(x.shape, row, col, 2, 2)
         items = [
             _Grid(x, "input X", _colors(x.shape, marked=window), ((row, col, 2, 2),), "input"),
-            _Op("→", f"2×2\n{word}", width=1.3),
+            _Op("→", f"2×2\n{word}", width=1.7),
             _Grid(y, "output", _colors(y.shape, marked=_box_mask(y.shape, row, col, 1, 1)), ((row, col, 1, 1),),
                   "output"),
         ]
