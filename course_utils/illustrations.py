@@ -437,7 +437,9 @@ def _kernel_sizes(value: Any, size: int) -> tuple[int, ...]:
     if not 1 <= len(value) <= MAX_PIXEL_USE_PANELS:
         raise ValueError(f"kernel_sizes must hold 1 to {MAX_PIXEL_USE_PANELS} sizes, got {value!r}: "
                          f"write e.g. kernel_sizes=(1, 2, 3)")
-    sizes = tuple(validate.positive_int(k, "each kernel size", example=3) for k in value)
+    if not all(validate.is_int(k) and k >= 1 for k in value):
+        raise ValueError(f"kernel_sizes must hold whole numbers >= 1, got {value!r}: write e.g. kernel_sizes=(1, 2, 3)")
+    sizes = tuple(int(k) for k in value)
     too_big = [k for k in sizes if k > size]
     if too_big:
         raise ValueError(f"kernel_sizes={value!r} has {too_big} larger than size={size}: no window fits; "
