@@ -28,10 +28,13 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 def printed(outputs: list[nbformat.NotebookNode]) -> list[str]:
     """What a cell printed, as text (widget views and pictures left out: their ids differ per run)."""
-    texts = []
+    texts: list[str] = []
     for out in outputs:
-        if out.output_type == "stream":
-            texts.append(f"{out.name}: {out.text}")
+        if out.output_type == "stream":  # one text per run of a stream (how it is split in chunks varies)
+            if texts and texts[-1].startswith(f"{out.name}: "):
+                texts[-1] += out.text
+            else:
+                texts.append(f"{out.name}: {out.text}")
         elif out.output_type == "error":
             texts.append(f"error: {out.ename}: {out.evalue}")
         elif WIDGET_VIEW not in out.get("data", {}) and "text/plain" in out.get("data", {}):
