@@ -7,10 +7,24 @@ wrong answer gets a hint; a second wrong answer, or :func:`show_solution`, gets 
 value and the worked reason (``_verdict``).
 
 One module per kind of answer: ``shapes`` (sizes, counts, costs, receptive fields),
-``tensors`` (a computed tensor), ``models`` (whole chapter-8 models and blocks).
+``tensors`` (a computed tensor), ``models`` (whole chapter-8 models and blocks),
+``correlation`` (sections 7.1-7.2: functions and kernels written by hand).
 """
 
 from course_utils.checks._verdict import reset_attempts, show_solution
+
+# correlation: sections 7.1-7.2, functions and kernels written by hand
+from course_utils.checks.correlation import (
+    check_audio_layer,
+    check_blur_kernel,
+    check_convolution_value,
+    check_corr2d_matmul,
+    check_derivative_kernel_size,
+    check_directional_kernel,
+    check_pixelwise_mlp,
+    check_second_difference,
+    check_window_count,
+)
 from course_utils.checks.models import (
     check_min_input_size,
     check_model_macs,
@@ -45,4 +59,14 @@ __all__ = [
     "check_model_param_count",
     "check_model_macs",
     "check_min_input_size",
+    # correlation
+    "check_pixelwise_mlp",
+    "check_audio_layer",
+    "check_convolution_value",
+    "check_window_count",
+    "check_directional_kernel",
+    "check_second_difference",
+    "check_derivative_kernel_size",
+    "check_blur_kernel",
+    "check_corr2d_matmul",
 ]
