@@ -7,10 +7,23 @@ wrong answer gets a hint; a second wrong answer, or :func:`show_solution`, gets 
 value and the worked reason (``_verdict``).
 
 One module per kind of answer: ``shapes`` (sizes, counts, costs, receptive fields),
-``tensors`` (a computed tensor), ``models`` (whole chapter-8 models and blocks).
+``tensors`` (a computed tensor), ``models`` (whole chapter-8 models and blocks), ``layers``
+(single layers of 7.3–7.5: their costs and memory, and functions written in place of a layer).
 """
 
 from course_utils.checks._verdict import reset_attempts, show_solution
+# layers: padding, stride, channels and pooling (7.3–7.5): costs, memory, functions in place of a layer
+from course_utils.checks.layers import (
+    check_block_diagonal_speedup,
+    check_conv_as_matmul,
+    check_conv_cost_ratio,
+    check_conv_memory,
+    check_max_from_relu,
+    check_min_pool,
+    check_mirror_pad,
+    check_pool_cost,
+    check_stride_saving,
+)
 from course_utils.checks.models import (
     check_min_input_size,
     check_model_macs,
@@ -45,4 +58,14 @@ __all__ = [
     "check_model_param_count",
     "check_model_macs",
     "check_min_input_size",
+    # layers
+    "check_mirror_pad",
+    "check_stride_saving",
+    "check_conv_memory",
+    "check_conv_cost_ratio",
+    "check_conv_as_matmul",
+    "check_block_diagonal_speedup",
+    "check_pool_cost",
+    "check_max_from_relu",
+    "check_min_pool",
 ]
