@@ -6,14 +6,36 @@ a solution before the student has tried. An answer left as ``...`` gets a remind
 wrong answer gets a hint; a second wrong answer, or :func:`show_solution`, gets the expected
 value and the worked reason (``_verdict``).
 
-One module per kind of answer: ``shapes`` (sizes, counts, costs, receptive fields),
-``tensors`` (a computed tensor), ``models`` (whole chapter-8 models and blocks),
-``correlation`` (sections 7.1-7.2: functions and kernels written by hand).
+One module per kind of answer or group of sections:
+
+* ``shapes``: sizes, counts, costs and receptive fields;
+* ``tensors``: a computed tensor;
+* ``models``: whole chapter-8 models and blocks;
+* ``correlation``: 7.1–7.2: functions and kernels written by hand;
+* ``layers``: 7.3–7.5: single layers' costs and memory, functions written in place of a layer.
 """
 
 from course_utils.checks._verdict import reset_attempts, show_solution
-
-# correlation: sections 7.1-7.2, functions and kernels written by hand
+from course_utils.checks.shapes import (
+    check_conv_cost,
+    check_conv_param_count,
+    check_fc_param_count,
+    check_output_shape,
+    check_param_count,
+    check_pool_output_shape,
+    check_receptive_field,
+)
+from course_utils.checks.tensors import (
+    check_close,
+    check_corr2d,
+    check_pool2d,
+)
+from course_utils.checks.models import (
+    check_min_input_size,
+    check_model_macs,
+    check_model_param_count,
+    check_module_output_shape,
+)
 from course_utils.checks.correlation import (
     check_audio_layer,
     check_blur_kernel,
@@ -25,26 +47,22 @@ from course_utils.checks.correlation import (
     check_second_difference,
     check_window_count,
 )
-from course_utils.checks.models import (
-    check_min_input_size,
-    check_model_macs,
-    check_model_param_count,
-    check_module_output_shape,
+from course_utils.checks.layers import (
+    check_block_diagonal_speedup,
+    check_conv_as_matmul,
+    check_conv_cost_ratio,
+    check_conv_memory,
+    check_max_from_relu,
+    check_min_pool,
+    check_mirror_pad,
+    check_pool_cost,
+    check_stride_saving,
 )
-from course_utils.checks.shapes import (
-    check_conv_cost,
-    check_conv_param_count,
-    check_fc_param_count,
-    check_output_shape,
-    check_param_count,
-    check_pool_output_shape,
-    check_receptive_field,
-)
-from course_utils.checks.tensors import check_close, check_corr2d, check_pool2d
 
 __all__ = [
     "show_solution",
     "reset_attempts",
+    # shapes
     "check_output_shape",
     "check_pool_output_shape",
     "check_param_count",
@@ -52,9 +70,11 @@ __all__ = [
     "check_fc_param_count",
     "check_conv_cost",
     "check_receptive_field",
+    # tensors
     "check_corr2d",
     "check_pool2d",
     "check_close",
+    # models
     "check_module_output_shape",
     "check_model_param_count",
     "check_model_macs",
@@ -69,4 +89,14 @@ __all__ = [
     "check_derivative_kernel_size",
     "check_blur_kernel",
     "check_corr2d_matmul",
+    # layers
+    "check_mirror_pad",
+    "check_stride_saving",
+    "check_conv_memory",
+    "check_conv_cost_ratio",
+    "check_conv_as_matmul",
+    "check_block_diagonal_speedup",
+    "check_pool_cost",
+    "check_max_from_relu",
+    "check_min_pool",
 ]
