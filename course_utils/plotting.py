@@ -26,7 +26,6 @@ from matplotlib.figure import Figure
 __all__ = [
     "figure_to_png",
     "plot_images",
-    "plot_channels_combine",
     "plot_feature_maps",
     "plot_kernels",
     "plot_activation_comparison",
@@ -139,30 +138,6 @@ def plot_images(
             ax.imshow(image, cmap=cmap or "gray", interpolation="nearest")
         if titles is not None:
             ax.set_title(titles[index], fontsize=9)
-    return fig
-
-
-def _draw_matrix(ax: Axes, M: np.ndarray, title: str, color: str = "#ffffff") -> None:
-    rows, cols = M.shape
-    colors = np.tile(_rgba(color), (rows, cols, 1))
-    _grid_axes(ax, rows, cols, title)
-    _draw_cells(ax, rows, cols, colors, values=M, fontsize=10)
-
-
-def plot_channels_combine(X: torch.Tensor, K: torch.Tensor, partials: torch.Tensor, Y: torch.Tensor) -> Figure:
-    """How a multi-input-channel convolution adds up: one row per input channel
-    (``X[c]`` ∗ ``K[c]`` = ``partials[c]``), and the sum over channels ``Y``."""
-    X, K, partials, Y = (_to_numpy(t) for t in (X, K, partials, Y))
-    channels = X.shape[0]
-    fig = Figure(figsize=(8.5, 2.0 * channels + 0.4), layout="constrained")
-    grid = fig.add_gridspec(channels, 4)
-    channel_colors = ["#dbe9f6", "#fde2c8", "#d9f0d3", "#eadcf2"]
-    for c in range(channels):
-        color = channel_colors[c % len(channel_colors)]
-        _draw_matrix(fig.add_subplot(grid[c, 0]), X[c], f"X[{c}] (input channel {c})", color)
-        _draw_matrix(fig.add_subplot(grid[c, 1]), K[c], f"∗ K[{c}]", color)
-        _draw_matrix(fig.add_subplot(grid[c, 2]), partials[c], f"= corr2d(X[{c}], K[{c}])", color)
-    _draw_matrix(fig.add_subplot(grid[:, 3]), Y, "Σ over channels = Y", "#fff7bc")
     return fig
 
 
