@@ -7,10 +7,22 @@ wrong answer gets a hint; a second wrong answer, or :func:`show_solution`, gets 
 value and the worked reason (``_verdict``).
 
 One module per kind of answer: ``shapes`` (sizes, counts, costs, receptive fields),
-``tensors`` (a computed tensor), ``models`` (whole chapter-8 models and blocks).
+``tensors`` (a computed tensor), ``models`` (whole chapter-8 models and blocks), ``blocks``
+(the design choices of 8.2–8.4: halvings, stacked kernels, NiN variants, Inception branches).
 """
 
 from course_utils.checks._verdict import reset_attempts, show_solution
+
+# blocks: the design of blocks in 8.2-8.4 (halvings, stacked kernels, NiN variants, Inception branches, memory)
+from course_utils.checks.blocks import (
+    check_bottleneck_saving,
+    check_branch_share,
+    check_layer_count,
+    check_max_blocks,
+    check_nin_block_params,
+    check_stack_saving,
+    check_weight_memory,
+)
 from course_utils.checks.models import (
     check_min_input_size,
     check_model_macs,
@@ -45,4 +57,12 @@ __all__ = [
     "check_model_param_count",
     "check_model_macs",
     "check_min_input_size",
+    # blocks
+    "check_max_blocks",
+    "check_layer_count",
+    "check_stack_saving",
+    "check_nin_block_params",
+    "check_branch_share",
+    "check_bottleneck_saving",
+    "check_weight_memory",
 ]
