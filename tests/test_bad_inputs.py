@@ -137,6 +137,18 @@ bad("model_summary depth", [0, -1, True, 1.5, "2"], lambda v: cu.model_summary(c
 bad("layer_summary X_shape", [(1, 1, 0, 28), "x", None], lambda v: cu.layer_summary(cu.LeNet(), v))
 
 # ----------------------------------------------------------------------------- data
+# ----------------------------------------------------------------------------- figures
+from course_utils import diagrams, illustrations  # noqa: E402
+
+bad("pooling_figure mode", ["median", "MAX", None, 1], lambda v: illustrations.pooling_figure(mode=v))
+bad("pixel_use_counts size", COUNT, lambda v: illustrations.pixel_use_counts(v, 2))
+bad("pixel_use_figure kernel_sizes", [(0,), (1, -2), "3", None], lambda v: illustrations.pixel_use_figure(kernel_sizes=v))
+bad("detector_figure rows", COUNT, lambda v: illustrations.detector_figure(rows=v))
+bad("architecture_figure model", ["LeNet", None, 3], lambda v: diagrams.architecture_figure(v, (1, 1, 28, 28)))
+bad("architecture_boxes X_shape", [(28, 28), (1, 1, 0, 28), "1x1x28x28", None],
+    lambda v: diagrams.architecture_boxes(cu.LeNet(), v))
+bad("block_figure block", ["Inception", None], lambda v: diagrams.block_figure(v, (1, 3, 8, 8)))
+
 bad("FashionMNIST batch_size", COUNT, lambda v: cu.FashionMNIST(batch_size=v, source="sample"))
 bad("FashionMNIST resize", SIZE, lambda v: cu.FashionMNIST(resize=v, source="sample"))
 bad("FashionMNIST source", ["Sample", "mnist", None, 1], lambda v: cu.FashionMNIST(source=v))
