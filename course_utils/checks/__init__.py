@@ -12,7 +12,8 @@ One module per kind of answer or group of sections:
 * ``tensors``: a computed tensor;
 * ``models``: whole chapter-8 models and blocks;
 * ``correlation``: 7.1–7.2: functions and kernels written by hand;
-* ``layers``: 7.3–7.5: single layers' costs and memory, functions written in place of a layer.
+* ``layers``: 7.3–7.5: single layers' costs and memory, functions written in place of a layer;
+* ``blocks``: 8.2–8.4: VGG, NiN and GoogLeNet blocks.
 """
 
 from course_utils.checks._verdict import reset_attempts, show_solution
@@ -58,6 +59,15 @@ from course_utils.checks.layers import (
     check_pool_cost,
     check_stride_saving,
 )
+from course_utils.checks.blocks import (
+    check_bottleneck_saving,
+    check_branch_share,
+    check_layer_count,
+    check_max_blocks,
+    check_nin_block_params,
+    check_stack_saving,
+    check_weight_memory,
+)
 
 __all__ = [
     "show_solution",
@@ -99,4 +109,12 @@ __all__ = [
     "check_pool_cost",
     "check_max_from_relu",
     "check_min_pool",
+    # blocks
+    "check_max_blocks",
+    "check_layer_count",
+    "check_stack_saving",
+    "check_nin_block_params",
+    "check_branch_share",
+    "check_bottleneck_saving",
+    "check_weight_memory",
 ]
