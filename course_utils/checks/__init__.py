@@ -7,7 +7,8 @@ wrong answer gets a hint; a second wrong answer, or :func:`show_solution`, gets 
 value and the worked reason (``_verdict``).
 
 One module per kind of answer: ``shapes`` (sizes, counts, costs, receptive fields),
-``tensors`` (a computed tensor), ``models`` (whole chapter-8 models and blocks).
+``tensors`` (a computed tensor), ``models`` (whole chapter-8 models and blocks),
+``normalization`` (what batch and layer normalization compute, and the residual block's sum).
 """
 
 from course_utils.checks._verdict import reset_attempts, show_solution
@@ -16,6 +17,16 @@ from course_utils.checks.models import (
     check_model_macs,
     check_model_param_count,
     check_module_output_shape,
+)
+# normalization: 8.5 (batch and layer normalization) and 8.6 (the residual block's sum)
+from course_utils.checks.normalization import (
+    check_batch_norm,
+    check_norm_statistics,
+    check_normalizer,
+    check_preact_block,
+    check_redundant_bias,
+    check_residual_zero_branch,
+    check_running_mean,
 )
 from course_utils.checks.shapes import (
     check_conv_cost,
@@ -45,4 +56,12 @@ __all__ = [
     "check_model_param_count",
     "check_model_macs",
     "check_min_input_size",
+    # normalization
+    "check_batch_norm",
+    "check_running_mean",
+    "check_norm_statistics",
+    "check_redundant_bias",
+    "check_normalizer",
+    "check_residual_zero_branch",
+    "check_preact_block",
 ]
