@@ -13,7 +13,8 @@ One module per kind of answer or group of sections:
 * ``models``: whole chapter-8 models and blocks;
 * ``correlation``: 7.1–7.2: functions and kernels written by hand;
 * ``layers``: 7.3–7.5: single layers' costs and memory, functions written in place of a layer;
-* ``blocks``: 8.2–8.4: VGG, NiN and GoogLeNet blocks.
+* ``blocks``: 8.2–8.4: VGG, NiN and GoogLeNet blocks;
+* ``normalization``: 8.5–8.6: batch normalization and residual networks.
 """
 
 from course_utils.checks._verdict import reset_attempts, show_solution
@@ -68,6 +69,15 @@ from course_utils.checks.blocks import (
     check_stack_saving,
     check_weight_memory,
 )
+from course_utils.checks.normalization import (
+    check_batch_norm,
+    check_norm_statistics,
+    check_normalizer,
+    check_preact_block,
+    check_redundant_bias,
+    check_residual_zero_branch,
+    check_running_mean,
+)
 
 __all__ = [
     "show_solution",
@@ -117,4 +127,12 @@ __all__ = [
     "check_branch_share",
     "check_bottleneck_saving",
     "check_weight_memory",
+    # normalization
+    "check_batch_norm",
+    "check_running_mean",
+    "check_norm_statistics",
+    "check_redundant_bias",
+    "check_normalizer",
+    "check_residual_zero_branch",
+    "check_preact_block",
 ]
