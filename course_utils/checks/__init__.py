@@ -7,7 +7,8 @@ wrong answer gets a hint; a second wrong answer, or :func:`show_solution`, gets 
 value and the worked reason (``_verdict``).
 
 One module per kind of answer: ``shapes`` (sizes, counts, costs, receptive fields),
-``tensors`` (a computed tensor), ``models`` (whole chapter-8 models and blocks).
+``tensors`` (a computed tensor), ``models`` (whole chapter-8 models and blocks), ``networks``
+(memory and work per kind of layer, LeNet's variants, feature maps, LeNet's input).
 """
 
 from course_utils.checks._verdict import reset_attempts, show_solution
@@ -28,6 +29,16 @@ from course_utils.checks.shapes import (
 )
 from course_utils.checks.tensors import check_close, check_corr2d, check_pool2d
 
+# networks: memory and work per kind of layer, LeNet's variants, feature maps, LeNet's input (7.6, 8.1)
+from course_utils.checks.networks import (
+    check_feature_maps,
+    check_lenet_input,
+    check_lenet_variant,
+    check_macs_by_layer_type,
+    check_output_memory,
+    check_weight_memory,
+)
+
 __all__ = [
     "show_solution",
     "reset_attempts",
@@ -45,4 +56,11 @@ __all__ = [
     "check_model_param_count",
     "check_model_macs",
     "check_min_input_size",
+    # networks
+    "check_weight_memory",
+    "check_macs_by_layer_type",
+    "check_output_memory",
+    "check_lenet_variant",
+    "check_feature_maps",
+    "check_lenet_input",
 ]
