@@ -16,7 +16,9 @@ One job per module:
   (how big a run is), ``device``;
 * measurements: ``comparison`` (the models side by side, with the committed results in
   ``course_utils/results/``), ``profiling`` (the cost of one training step);
-* the notebooks: ``explorers`` (drawn in the browser), ``plotting`` (figures), ``checks`` (self-checks);
+* the notebooks: ``explorers`` (drawn in the browser), ``plotting`` (training figures),
+  ``illustrations`` (the figures of the ideas), ``diagrams`` (architectures drawn from the modules),
+  ``checks`` (self-checks: a hint first, then the solution);
 * shared helpers: ``validate`` (argument checks), ``formatting`` (numbers and tables),
   ``files`` (atomic writes).
 

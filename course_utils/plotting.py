@@ -73,17 +73,21 @@ def _draw_cells(
     values: np.ndarray | None = None,
     fmt: str = "{:g}",
     fontsize: float = 9,
+    origin: tuple[float, float] = (0.0, 0.0),
 ) -> None:
-    """A grid of square cells, coloured by ``colors`` (RGBA array) and labelled with ``values``."""
+    """A grid of square cells, coloured by ``colors`` (RGBA array) and labelled with ``values``;
+    its top-left corner at ``origin`` ``(x, y)`` (several grids can share one Axes)."""
     if colors is None:
         colors = np.ones((n_rows, n_cols, 4))
-    ax.imshow(colors, extent=(0, n_cols, n_rows, 0), interpolation="nearest")
-    ax.hlines(np.arange(n_rows + 1), 0, n_cols, colors="black", linewidth=0.6)
-    ax.vlines(np.arange(n_cols + 1), 0, n_rows, colors="black", linewidth=0.6)
+    x0, y0 = origin
+    ax.imshow(colors, extent=(x0, x0 + n_cols, y0 + n_rows, y0), interpolation="nearest")
+    ax.hlines(y0 + np.arange(n_rows + 1), x0, x0 + n_cols, colors="black", linewidth=0.6)
+    ax.vlines(x0 + np.arange(n_cols + 1), y0, y0 + n_rows, colors="black", linewidth=0.6)
     if values is not None:
         for r in range(n_rows):
             for c in range(n_cols):
-                ax.text(c + 0.5, r + 0.5, fmt.format(values[r, c]), ha="center", va="center", fontsize=fontsize)
+                ax.text(x0 + c + 0.5, y0 + r + 0.5, fmt.format(values[r, c]), ha="center", va="center",
+                        fontsize=fontsize)
 
 
 def _rgba(hex_color: str) -> np.ndarray:
