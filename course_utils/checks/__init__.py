@@ -13,6 +13,7 @@ One module per kind of answer or group of sections:
 * ``models``: whole chapter-8 models and blocks;
 * ``correlation``: 7.1–7.2: functions and kernels written by hand;
 * ``layers``: 7.3–7.5: single layers' costs and memory, functions written in place of a layer;
+* ``networks``: 7.6–8.1: LeNet and AlexNet;
 * ``blocks``: 8.2–8.4: VGG, NiN and GoogLeNet blocks;
 * ``normalization``: 8.5–8.6: batch normalization and residual networks.
 """
@@ -59,6 +60,14 @@ from course_utils.checks.layers import (
     check_mirror_pad,
     check_pool_cost,
     check_stride_saving,
+)
+from course_utils.checks.networks import (
+    check_feature_maps,
+    check_lenet_input,
+    check_lenet_variant,
+    check_macs_by_layer_type,
+    check_output_memory,
+    check_weight_memory,
 )
 from course_utils.checks.blocks import (
     check_bottleneck_saving,
@@ -119,6 +128,13 @@ __all__ = [
     "check_pool_cost",
     "check_max_from_relu",
     "check_min_pool",
+    # networks
+    "check_weight_memory",
+    "check_macs_by_layer_type",
+    "check_output_memory",
+    "check_lenet_variant",
+    "check_feature_maps",
+    "check_lenet_input",
     # blocks
     "check_max_blocks",
     "check_layer_count",
