@@ -76,7 +76,6 @@ from course_utils.checks.blocks import (
     check_max_blocks,
     check_nin_block_params,
     check_stack_saving,
-    check_weight_memory,
 )
 from course_utils.checks.normalization import (
     check_batch_norm,
@@ -142,7 +141,6 @@ __all__ = [
     "check_nin_block_params",
     "check_branch_share",
     "check_bottleneck_saving",
-    "check_weight_memory",
     # normalization
     "check_batch_norm",
     "check_running_mean",

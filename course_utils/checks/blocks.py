@@ -39,7 +39,6 @@ __all__ = [
     "check_nin_block_params",
     "check_branch_share",
     "check_bottleneck_saving",
-    "check_weight_memory",
 ]
 
 _MAX_IMAGE = 4096  # the largest side check_max_blocks runs through real blocks
@@ -273,7 +272,6 @@ def check_bottleneck_saving(
     report(as_int(answer) == saved, answer, saved, hint=hint, why=why)
 
 
-@answer_check
 def check_weight_memory(answer: object, model: nn.Module, X_shape: Sequence[int], *, with_gradients: bool = False
                         ) -> None:
     """Check the memory in MiB (2**20 bytes) of ``model``'s parameters, and of their gradients

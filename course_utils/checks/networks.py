@@ -40,15 +40,18 @@ _MIB = 2**20
 _LAYER_TYPES = ("Conv2d", "Linear")
 
 
-def _layer_rows(model: nn.Module, X_shape: Sequence[int], layer_type: str) -> list[Any]:
-    """The rows of ``model_summary(model, X_shape)`` for the layers of class ``layer_type``."""
+def _layer_rows(model: nn.Module, X_shape: Sequence[int], layer_type: str | None) -> list[Any]:
+    """The rows of ``model_summary(model, X_shape)`` for the layers of class ``layer_type``
+    (None: every layer)."""
     from course_utils.summary import model_summary
 
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module (e.g. AlexNet()), got {type(model).__name__}")
-    validate.choice(layer_type, "layer_type", _LAYER_TYPES)
+    if layer_type is not None:
+        validate.choice(layer_type, "layer_type", _LAYER_TYPES)
     shape = validate.shape(X_shape, "X_shape", dims=4, example=(1, 3, 224, 224))
-    return [row for row in model_summary(model, shape).rows if row.layer_type == layer_type]
+    rows = model_summary(model, shape).rows  # the layers themselves (leaves), not their containers
+    return [row for row in rows if layer_type is None or row.layer_type == layer_type]
 
 
 def _bytes_per_value(value: object) -> int:
@@ -65,22 +68,34 @@ def _megabytes_report(answer: object, n_bytes: int, *, hint: str, lines: list[st
 
 
 @answer_check
-def check_weight_memory(answer: object, model: nn.Module, X_shape: Sequence[int], layer_type: str,
-                        bytes_per_value: int = 4) -> None:
-    """Check the memory, in MB, of the parameters (weights and biases) of every ``layer_type``
-    layer of ``model`` ("Conv2d" or "Linear"), ``bytes_per_value`` bytes per number.
+def check_weight_memory(answer: object, model: nn.Module, X_shape: Sequence[int], layer_type: str | None = None,
+                        bytes_per_value: int = 4, *, with_gradients: bool = False) -> None:
+    """Check the memory, in MB, of the parameters (weights and biases) of ``model``: of every
+    ``layer_type`` layer ("Conv2d" or "Linear"), or of the whole model when ``layer_type`` is None;
+    ``bytes_per_value`` bytes per number, twice that ``with_gradients`` (training keeps one
+    gradient per weight).
 
     ``X_shape`` gives the lazy layers their sizes (one forward pass). An answer in MiB passes too.
     """
     size = _bytes_per_value(bytes_per_value)
+    with_gradients = validate.flag(with_gradients, "with_gradients")
     rows = [row for row in _layer_rows(model, X_shape, layer_type) if row.num_params]
     params = sum(row.num_params for row in rows)
-    lines = [f"{row.name} ({row.layer_type}): {row.num_params:,} parameters" for row in rows]
-    lines.append(f"{layer_type} layers together: {params:,} parameters · {size} bytes")
-    hint = (f"add the weights and biases of every {layer_type} layer (a convolution: c_out·c_in·k_h·k_w + c_out; a "
-            f"dense layer: in·out + out), times {size} bytes, divided by 10^6; mind the input channels of "
-            f"{tuple(X_shape)} and the number of classes. Give three significant digits.")
-    _megabytes_report(answer, params * size, hint=hint, lines=lines)
+    copies = 2 if with_gradients else 1
+    which = f"{layer_type} layers" if layer_type else "all layers"
+    shown = rows if len(rows) <= 8 else sorted(rows, key=lambda row: row.num_params, reverse=True)[:5]
+    lines = [f"{row.name} ({row.layer_type}): {row.num_params:,} parameters" for row in shown]
+    if len(shown) < len(rows):
+        lines.append(f"the other {len(rows) - len(shown)} layers: {params - sum(r.num_params for r in shown):,}")
+    lines.append(f"{which} together: {params:,} parameters · {size} bytes"
+                 + (" · 2 (a gradient for each weight)" if with_gradients else ""))
+    kind = (f"every {layer_type} layer" if layer_type else "every layer")
+    hint = (f"add the weights and biases of {kind} (a convolution: c_out·c_in·k_h·k_w + c_out; a "
+            f"dense layer: in·out + out), times {size} bytes"
+            + (", times 2 for the gradients" if with_gradients else "")
+            + f", divided by 10^6; mind the input channels of {tuple(X_shape)} and the number of classes. "
+            "Give three significant digits.")
+    _megabytes_report(answer, params * size * copies, hint=hint, lines=lines)
 
 
 @answer_check
