@@ -148,3 +148,17 @@ def test_model_answers_are_collapsed(key):
         assert opened == cell.source.count("<summary>Show an answer</summary>"), (
             f"{key}: every <details> block is a model answer opened by 'Show an answer'")
         assert "<details open" not in cell.source
+
+
+@pytest.mark.parametrize("key", sorted(NOTEBOOKS))
+def test_a_notebook_with_self_checks_offers_show_solution(key):
+    """A first wrong answer says "run show_solution()": the name must exist in the notebook,
+    and the exercises say how the checks answer."""
+    nb = _read(key)
+    code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    if not CHECK_CALL.search(code):
+        return
+    assert re.search(r"from course_utils\.checks import[^\n]*(\([^)]*)?\bshow_solution\b", code), key
+    exercises = next(cell.source for cell in nb.cells
+                     if cell.cell_type == "markdown" and re.search(r"^#+\s*Exercises", cell.source, flags=re.M))
+    assert "show_solution()" in exercises and "hint" in exercises, key
