@@ -44,13 +44,6 @@ def _out(capsys) -> str:
     return capsys.readouterr().out
 
 
-@pytest.fixture(autouse=True)
-def _fresh_tries():
-    """Every test starts as after a kernel restart: no exercise has been tried."""
-    checks.reset_attempts()
-    yield
-    checks.reset_attempts()
-
 
 def _wrong_twice(call, capsys) -> str:
     """The output of a second wrong try (the first gives only a hint)."""

@@ -29,12 +29,6 @@ from course_utils.models import VGG, GoogleNet, Inception, NiN, nin_block
 PLACEHOLDER = "✏️ Replace the ... with your answer"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_tries():
-    checks.reset_attempts()
-    yield
-    checks.reset_attempts()
-
 
 def _out(capsys) -> str:
     return capsys.readouterr().out

@@ -27,12 +27,6 @@ from course_utils.checks._verdict import PLACEHOLDER
 from course_utils.ops import corr2d
 
 
-@pytest.fixture(autouse=True)
-def _fresh():
-    reset_attempts()
-    yield
-    reset_attempts()
-
 
 def _out(capsys) -> str:
     return capsys.readouterr().out

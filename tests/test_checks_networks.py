@@ -28,12 +28,6 @@ PLACEHOLDER = "✏️ Replace the ... with your answer"
 IMAGENET = (1, 3, 224, 224)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_tries():
-    checks.reset_attempts()
-    yield
-    checks.reset_attempts()
-
 
 def _out(capsys) -> str:
     return capsys.readouterr().out

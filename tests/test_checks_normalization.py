@@ -12,7 +12,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_utils import checks
 from course_utils.checks import (
     check_batch_norm,
     check_norm_statistics,
@@ -25,13 +24,6 @@ from course_utils.checks import (
 from course_utils.checks import normalization
 from course_utils.checks._verdict import PLACEHOLDER
 from course_utils.models import BNLeNet, BNLeNetScratch, LeNet, Residual
-
-
-@pytest.fixture(autouse=True)
-def fresh_attempts():
-    checks.reset_attempts()
-    yield
-    checks.reset_attempts()
 
 
 def _out(capsys) -> str:
