@@ -470,7 +470,7 @@ def pixel_use_figure(kernel_sizes: Sequence[int] = (1, 2, 3), size: int = 8) -> 
         _draw_cells(ax, size, size, colors, counts, fontsize=9)
         for text in ax.texts[first_text:]:
             text.set_gid("count")
-    fig.suptitle(f"How many windows read each pixel of a {size}×{size} input", fontsize=TITLE_SIZE)
+    fig.suptitle(f"How many windows read each pixel of the {size}×{size} input", fontsize=TITLE_SIZE)
     return fig
 
 

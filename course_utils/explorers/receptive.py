@@ -491,7 +491,8 @@ class LayerFieldExplorer(Explorer):
         (ctop, cbottom), (cleft, cright) = field.input_region(i, j, input_size=image_size)
         lines = [
             f"<b>{html.escape(layer.label)}</b> in {html.escape(self._network_name)}: output {h}×{w} "
-            f"({layer.channels} channels); one step on this map moves {html.escape(jump)} input pixels.",
+            f"({layer.channels} channels); one step on this map moves {html.escape(jump)} input "
+            f"{'pixel' if field.jump == (1, 1) else 'pixels'}.",
         ]
         where = f"rows {_span(top, bottom)}, columns {_span(left, right)}"
         if ctop > cbottom or cleft > cright:
