@@ -7,7 +7,14 @@ A callback overrides some of the events below; the Trainer calls them in ``order
     before_fit -> [before_epoch -> (after_loss -> after_step -> after_batch) per batch -> after_epoch] -> after_fit
 
 (``after_loss``: the loss is computed, no step taken yet; ``after_step``: the optimizer has
-just changed the weights.)
+just changed the weights.) With ``Trainer(compile=...)``, ``before_compile`` and
+``after_compile`` come around the first compiled training step.
+
+The loss stays on the device: ``trainer.loss`` is the batch's loss tensor, and reading a
+number from it (``trainer.batch_loss``, ``trainer.running_loss``) waits for the device. On
+a GPU, which runs the batches queued by Python while Python goes on, such a read after every
+batch would leave the GPU idle between batches; the callbacks here read only when they show
+something (the progress bar, the plot) or check it (the NaN guard, once a second).
 
 Control flow is by exception (as in fastai's miniai): a callback raises
 :class:`CancelFitException` to end training cleanly; ``fit`` returns the history so far.
@@ -76,6 +83,10 @@ class Callback:
 
     def after_fit(self, trainer: Trainer) -> None: ...
 
+    def before_compile(self, trainer: Trainer) -> None: ...
+
+    def after_compile(self, trainer: Trainer) -> None: ...
+
 
 def in_notebook() -> bool:
     """True inside a Jupyter kernel (where figures and widgets can be displayed)."""
@@ -95,14 +106,19 @@ def _lr_advice(lr: float | None) -> str:
     return f"Try a lower learning rate, e.g. lr={lr / 10:g} instead of {lr:g}, or gradient_clip_val=1."
 
 
-def _weights_finite(trainer: Trainer) -> bool:
-    """True when every parameter is finite: one fused norm per step, an exact look only when it is not finite."""
+def _norms_finite(trainer: Trainer) -> torch.Tensor:
+    """On the device, without waiting for it: True when every parameter's norm is finite (one fused norm)."""
     params = [p.detach() for p in trainer.model.parameters() if p.numel()]
     if not params:
-        return True
-    if bool(torch.stack(torch._foreach_norm(params)).isfinite().all()):
-        return True
-    return all(bool(torch.isfinite(p).all()) for p in params)  # a norm can overflow on finite, huge weights
+        return torch.ones((), dtype=torch.bool, device=trainer.device)
+    return torch.stack(torch._foreach_norm(params)).isfinite().all()
+
+
+def _weights_finite(trainer: Trainer, exact: bool = False) -> bool:
+    """True when every parameter is finite (``exact``: looked at one by one; a norm can overflow on huge weights)."""
+    if not exact:
+        return bool(_norms_finite(trainer))
+    return all(bool(torch.isfinite(p).all()) for p in trainer.model.parameters())
 
 
 def _kept(trainer: Trainer) -> str:
@@ -117,26 +133,69 @@ def _kept(trainer: Trainer) -> str:
 
 
 class NaNGuard(Callback):
-    """Stops training at the first NaN or infinite loss (before the step it would spoil), or at the
-    first optimizer step that leaves a weight NaN or infinite (checked after every step)."""
+    """Stops training at the first NaN or infinite loss, or at the first optimizer step that
+    leaves a weight NaN or infinite, and names the epoch and batch where it happened.
+
+    The checks run on the device after every step, without waiting for it: the guard keeps
+    the first bad batch there and reads it back every ``every_s`` seconds and after the last
+    batch of every epoch (on a GPU, each read-back waits for all the work queued so far, so a
+    read after every batch would keep the GPU idle between batches). Training therefore stops
+    a few batches after the bad one, and the message says which batch that was. An epoch
+    whose training went bad is neither validated nor saved.
+    """
 
     order = -10
 
-    def after_loss(self, trainer: Trainer) -> None:
-        if not math.isfinite(trainer.batch_loss):
-            raise CancelFitException(
-                f"the loss became {trainer.batch_loss} in epoch {trainer.epoch + 1}, batch {trainer.batch_idx + 1}: "
-                f"training stopped before that step (the model keeps the weights of the step before). "
-                f"{_lr_advice(trainer.lr)}"
-            )
+    def __init__(self, every_s: float = 1.0) -> None:
+        self.every_s = validate.number(every_s, "every_s", minimum=0, example=1.0)
+
+    def before_fit(self, trainer: Trainer) -> None:
+        # first[0]: the first batch whose loss was not finite, first[1]: the first step that made weights
+        # not finite, each coded as epoch * 2**20 + batch (-1: none yet); value: that loss.
+        self.first = torch.full((2,), -1, dtype=torch.int64, device=trainer.device)
+        self.value = torch.zeros((), device=trainer.device)
+        self.read_at = time.perf_counter()
 
     def after_step(self, trainer: Trainer) -> None:
-        if not _weights_finite(trainer):
-            raise CancelFitException(
-                f"the optimizer step of epoch {trainer.epoch + 1}, batch {trainer.batch_idx + 1} made weights "
-                f"NaN or infinite (the loss before it was finite, {trainer.batch_loss:.4g}): training stopped, "
-                f"and the model's weights are now not finite; {_kept(trainer)}. {_lr_advice(trainer.lr)}"
-            )
+        loss = trainer.loss.detach().float()
+        bad = torch.stack([~torch.isfinite(loss), ~_norms_finite(trainer)])
+        new = bad & (self.first < 0)
+        self.value = torch.where(new[0], loss, self.value)
+        self.first = torch.where(new, trainer.epoch * _CODE + trainer.batch_idx, self.first)
+        last = trainer.batch_idx + 1 == trainer.num_train_batches
+        if last or time.perf_counter() - self.read_at >= self.every_s:
+            self._read(trainer)
+
+    def after_epoch(self, trainer: Trainer) -> None:  # a loader without len(): read at the epoch's end too
+        self._read(trainer)
+
+    def _read(self, trainer: Trainer) -> None:
+        self.read_at = time.perf_counter()
+        loss_at, weights_at = self.first.tolist()
+        if loss_at < 0 and weights_at < 0:
+            return
+        if weights_at >= 0 and (loss_at < 0 or weights_at < loss_at) and _weights_finite(trainer, exact=True):
+            weights_at = -1  # the norm overflowed on huge but finite weights: not a fault
+            self.first[1] = -1
+            if loss_at < 0:
+                return
+        now = f"epoch {trainer.epoch + 1}, batch {trainer.batch_idx + 1}"
+        state = ("the model's weights are now not finite" if not _weights_finite(trainer, exact=True)
+                 else "the model's weights are still finite")
+        if loss_at >= 0 and (weights_at < 0 or loss_at <= weights_at):
+            what = f"the loss became {self.value.item()} in {_where(loss_at)}"
+        else:
+            what = f"the optimizer step of {_where(weights_at)} made weights NaN or infinite (its batch's loss was finite)"
+        raise CancelFitException(
+            f"{what}: training stopped (checked at {now}), and {state}; {_kept(trainer)}. {_lr_advice(trainer.lr)}"
+        )
+
+
+_CODE = 2**20  # batches per epoch in NaNGuard's code of (epoch, batch)
+
+
+def _where(code: int) -> str:
+    return f"epoch {code // _CODE + 1}, batch {code % _CODE + 1}"
 
 
 class ProgressBar(Callback):
@@ -149,7 +208,8 @@ class ProgressBar(Callback):
     first state, and a live kernel keeps showing the widget. Elsewhere it is tqdm's text bar.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, every_s: float = 0.5) -> None:
+        self.every_s = validate.number(every_s, "every_s", minimum=0, example=0.5)
         self.bar: Any = None
         self.handle: Any = None  # the notebook display of the bar (None outside Jupyter)
 
@@ -169,15 +229,33 @@ class ProgressBar(Callback):
 
     def before_epoch(self, trainer: Trainer) -> None:
         self.bar.set_description(f"epoch {trainer.epoch + 1}/{trainer.max_epochs}")
+        self.shown_at = -math.inf
+
+    def before_compile(self, trainer: Trainer) -> None:
+        self.bar.set_description(f"epoch {trainer.epoch + 1}/{trainer.max_epochs}: compiling")
+        self.bar.refresh()
+
+    def after_compile(self, trainer: Trainer) -> None:
+        self.bar.set_description(f"epoch {trainer.epoch + 1}/{trainer.max_epochs}")
 
     def after_batch(self, trainer: Trainer) -> None:
-        seconds = max(time.perf_counter() - trainer.epoch_start, 1e-9)
-        self.bar.set_postfix(loss=f"{trainer.running_loss:.3f}", img_s=f"{trainer.seen / seconds:,.0f}", refresh=False)
+        """Moves the bar; every ``every_s`` seconds (and at an epoch's last batch) also reads the running
+        loss back from the device for the postfix, the one read-back the bar causes."""
+        if time.perf_counter() - self.shown_at >= self.every_s or trainer.batch_idx + 1 == trainer.num_train_batches:
+            self._postfix(trainer)
         self.bar.update(1)
+
+    def _postfix(self, trainer: Trainer) -> None:
+        loss = trainer.running_loss  # waits for the queued batches, so the speed below is true
+        self.shown_at = now = time.perf_counter()
+        images_s = trainer.seen / max(now - trainer.epoch_start, 1e-9)
+        self.bar.set_postfix(loss=f"{loss:.3f}", img_s=f"{images_s:,.0f}", refresh=False)
 
     def after_fit(self, trainer: Trainer) -> None:
         if self.bar is None:
             return
+        if trainer.seen and trainer.history.status != "completed":  # ended inside an epoch: show where
+            self._postfix(trainer)
         self.bar.close()
         if self.handle is not None:
             self.handle.update(self._bundle(), raw=True)
@@ -274,6 +352,18 @@ class Report(Callback):
               f"{lr}{plural(trainer.max_epochs, 'epoch')}{resumed}")
         self.start = time.perf_counter()
 
+    def before_compile(self, trainer: Trainer) -> None:
+        why = trainer.compiler.reason
+        print(f"{why + ': ' if why != 'compile=True' else ''}compiling the training step with torch.compile "
+              f"(once; it takes tens of seconds)...", flush=True)
+
+    def after_compile(self, trainer: Trainer) -> None:
+        compiler = trainer.compiler
+        if compiler.state == "compiled":
+            print(f"compiled in {duration(compiler.seconds)}; the training goes on compiled", flush=True)
+        else:
+            print(compiler.reason, flush=True)
+
     def after_fit(self, trainer: Trainer) -> None:
         history = trainer.history
         if history.status == "running":  # an error is on its way up: say nothing
@@ -282,10 +372,12 @@ class Report(Callback):
             print(f"{history.status}: {history.message}")
         if len(history):
             last = history[-1]
+            seconds = trainer.compiler.seconds
+            compiled = f", {duration(seconds)} of it compiling" if seconds else ""
             speed = sum(m.images_per_s for m in history) / len(history)
             print(f"done: train_loss {last.train_loss:.4f}, val_loss {last.val_loss:.4f}, "
                   f"val_acc {last.val_acc:.4f} | {speed:,.0f} img/s | {duration(time.perf_counter() - self.start)} "
-                  f"({plural(len(history), 'epoch')})")
+                  f"({plural(len(history), 'epoch')}{compiled})")
 
 
 class Checkpoint(Callback):

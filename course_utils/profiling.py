@@ -49,16 +49,18 @@ NOT_TIMED = "not timed"
 def training_step(
     model: nn.Module, optimizer: torch.optim.Optimizer, X: torch.Tensor, y: torch.Tensor,
     *, autocast_dtype: torch.dtype | None = None,
+    forward_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
 ) -> torch.Tensor:
     """One step of minibatch SGD as the Trainer takes it: forward, ``model.loss``, backward, update.
 
     Returns the loss (detached; reading it with ``.item()`` waits for the step on a GPU). With
     ``autocast_dtype`` (e.g. ``torch.bfloat16`` on CUDA, as the Trainer does) the forward pass and
-    the loss run under ``torch.autocast``. The benchmarks time this one function.
+    the loss run under ``torch.autocast``. ``forward_loss(X, y)``, if given, computes the loss
+    instead (e.g. a ``torch.compile`` of it). The benchmarks time this one function.
     """
     optimizer.zero_grad(set_to_none=True)
     with torch.autocast(X.device.type, dtype=autocast_dtype or torch.bfloat16, enabled=autocast_dtype is not None):
-        loss = model.loss(model(X), y)
+        loss = model.loss(model(X), y) if forward_loss is None else forward_loss(X, y)
     loss.backward()
     optimizer.step()
     return loss.detach()

@@ -22,6 +22,11 @@ the forward pass runs in bfloat16 autocast and the images and model use the chan
 layout (both faster on tensor cores); on the CPU and MPS training is plain float32
 (``channels_last=True`` opts in to the layout).
 
+Speed: the loss is kept on the device and read back to the host only when a callback shows
+or checks it (:mod:`course_utils.callbacks`), and ``compile="auto"`` compiles the training
+step with ``torch.compile`` when the run is long enough to repay it
+(:mod:`course_utils.compiling`).
+
 Checkpoints (``checkpoint_dir``): ``last.pt`` is written at each epoch end
 (:mod:`course_utils.checkpoint`). A fit that finds a ``last.pt`` there continues it with
 ``resume=True``; without it, the fit is refused rather than overwrite that run (use another
@@ -53,6 +58,8 @@ from course_utils.callbacks import (
     Report,
 )
 from course_utils.checkpoint import check_folder, read_checkpoint, restore_state
+from course_utils.compiling import CompileSetting, StepCompiler
+from course_utils.compiling import check_setting as check_compile
 from course_utils.models import Classifier
 from course_utils.data import BatchLoader
 from course_utils.device import describe_device, select_device
@@ -172,9 +179,15 @@ class Trainer:
             are left as they are.
         device: train on this device, whatever ``num_gpus`` says (it must exist here).
         channels_last: keep images and convolution weights in ``torch.channels_last`` memory
-            format. None (the default): on CUDA only. On a CPU it is opt-in: it made one
-            training step of most course models 1.2-1.6x faster on a 2-core CPU but the
-            batch-norm LeNets slower (``benchmarks/bench_channels_last.py``).
+            format. None (the default): on CUDA, and on a CPU where ``setup``'s settings say
+            so (``RunSettings.channels_last``). On a CPU it made one training step of most
+            course models 1.2-1.6x faster on a 2-core CPU but the batch-norm LeNets slower
+            (``benchmarks/bench_channels_last.py``).
+        compile: ``"auto"`` (the default), ``True`` or ``False``: compute the training batches'
+            forward pass and loss with ``torch.compile`` (:mod:`course_utils.compiling`). "auto"
+            times the first steps and compiles only when the rest of the run is long enough to
+            repay the compiling (minutes on a CPU), falling back to eager if compiling fails;
+            the progress output says when it compiles and how long that took.
         verbose: show the progress bar and the live plot (the first and last lines always print).
         setup: the :func:`~course_utils.sizes.training_setup` the run was built from; the
             first line then shows its size and why it was chosen (without it, no size is shown).
@@ -192,6 +205,7 @@ class Trainer:
         seed: int | None = 0,
         device: str | torch.device | None = None,
         channels_last: bool | None = None,
+        compile: CompileSetting = "auto",  # noqa: A002 - the name torch uses
         verbose: bool = True,
         setup: TrainingSetup | None = None,
     ) -> None:
@@ -224,7 +238,11 @@ class Trainer:
         if notice:
             print(notice)
         self.fast_cuda = self.device.type == "cuda"  # bf16 autocast
-        self.channels_last = self.fast_cuda if channels_last is None else channels_last
+        if channels_last is None:  # on CUDA, or where the run's settings ask for it
+            channels_last = self.fast_cuda or (setup is not None and setup.settings.channels_last)
+        self.channels_last = channels_last
+        self.compiler = StepCompiler(check_compile(compile), self._autocast)
+        self.compiler.check_device(self.device)
         defaults: list[Callback] = [NaNGuard(), Report()]
         if verbose:
             defaults += [ProgressBar(), LivePlot()]
@@ -241,8 +259,16 @@ class Trainer:
 
     @property
     def running_loss(self) -> float:
-        """Mean training loss of the current epoch so far."""
-        return self.loss_sum / max(self.seen, 1)
+        """Mean training loss of the current epoch so far.
+
+        Reading it waits for the device to finish the batches queued so far (on a GPU, a
+        synchronisation): the callbacks read it only when they show it."""
+        return float(self.loss_sum) / max(self.seen, 1)
+
+    @property
+    def batch_loss(self) -> float:
+        """The loss of the current batch, read back to the host (on a GPU, a synchronisation)."""
+        return float(self.loss.detach())
 
     @property
     def lr(self) -> float | None:
@@ -280,20 +306,20 @@ class Trainer:
         self.model.train()
         if isinstance(self.train_loader, BatchLoader):
             self.train_loader.set_epoch(self.epoch)  # the order depends on (seed, epoch) only: resumable
-        self.epoch_start, self.loss_sum, self.seen = time.perf_counter(), 0.0, 0
+        self.epoch_start, self.seen = time.perf_counter(), 0
+        self.loss_sum = torch.zeros((), device=self.device)  # stays on the device: no read-back per batch
         for self.batch_idx, (X, y) in enumerate(self.train_loader):
             X, y = self._to_device(X, y)
-            with self._autocast():
-                self.loss = self.model.loss(self.model(X), y)
-            self.batch_loss = self.loss.item()
+            self.loss = self.compiler.loss(X, y)
             self._callback("after_loss")
             self.optim.zero_grad(set_to_none=True)
-            self.loss.backward()
+            self.compiler.backward(self.loss)
             if self.gradient_clip_val > 0:
                 nn.utils.clip_grad_norm_(self.model.parameters(), self.gradient_clip_val)
             self.optim.step()
+            self.compiler.step_done()
             self._callback("after_step")
-            self.loss_sum, self.seen = self.loss_sum + self.batch_loss * len(y), self.seen + len(y)
+            self.loss_sum, self.seen = self.loss_sum + self.loss.detach().float() * len(y), self.seen + len(y)
             self._callback("after_batch")
         if self.seen == 0:  # a loader without len() that gave nothing
             raise ValueError(self._empty("training", "train_dataloader"))
@@ -334,7 +360,7 @@ class Trainer:
                             f"got a {type(data).__name__} without {' and '.join(missing)}()")
         self.model, self.data = model, data
         self.history, self.start_epoch, self.epoch, self.batch_idx = History(), 0, 0, 0
-        self.loss_sum, self.seen, self.epoch_start, self.train_seconds = 0.0, 0, time.perf_counter(), 0.0
+        self.loss_sum, self.seen, self.epoch_start, self.train_seconds = torch.zeros(()), 0, time.perf_counter(), 0.0
         self.last_checkpoint = None
         if self.seed is not None:
             torch.manual_seed(self.seed)
@@ -348,6 +374,7 @@ class Trainer:
         if self.channels_last:
             model.to(memory_format=torch.channels_last)
         self.optim = model.configure_optimizers()
+        self.compiler.prepare(self)
         path = self._checkpoint_to_continue(ckpt_path)
         if path is not None:
             self._restore(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from course_utils import checks
 
@@ -14,3 +15,16 @@ def fresh_self_check_tries():
     checks.reset_attempts()
     yield
     checks.reset_attempts()
+
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """One intra-op thread for a test module (``pytestmark = pytest.mark.usefixtures("one_thread")``),
+    restored afterwards: small tensors between Python calls run faster so, and on a busy 2-core
+    machine two OpenMP threads spin-wait against other processes and can be many times slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)

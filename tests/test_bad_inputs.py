@@ -170,6 +170,7 @@ bad("Trainer gradient_clip_val", [-1, float("nan"), float("inf"), True, "1"],
 bad("Trainer seed", [-1, 1.5, True, "0"], lambda v: cu.Trainer(max_epochs=1, seed=v))
 bad("Trainer device", ["tpu", "cuda", "gpu", 3], lambda v: cu.Trainer(max_epochs=1, device=v))
 bad("Trainer channels_last", [1, "yes"], lambda v: cu.Trainer(max_epochs=1, channels_last=v))
+bad("Trainer compile", [1, "yes", None, "on"], lambda v: cu.Trainer(max_epochs=1, compile=v))
 bad("Trainer resume", [1, "yes"], lambda v: cu.Trainer(max_epochs=1, resume=v, checkpoint_dir=ROOT / "artifacts"))
 bad("select_device", ["tpu", "cuda", "mps"], lambda v: cu.select_device(1, v))
 bad("training_setup model", ["lenet5", "", None, 3], lambda v: cu.training_setup(v, "fast", verbose=False))

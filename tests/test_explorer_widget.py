@@ -33,13 +33,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ORACLE = torch.float64
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: one thread, so OpenMP's workers do not fight over a busy 2-core machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def as_tensor(values: list[float], rows: int, cols: int) -> torch.Tensor:

@@ -40,13 +40,7 @@ POOL_CONTROLS = ["mode", "pool_h", "pool_w", "stride_h", "stride_w", "pad_h", "p
 CHANNELS = [(1, 1, 1), (1, 3, 1), (3, 2, 1), (4, 4, 4), (2, 4, 2), (4, 6, 2), (6, 3, 3), (8, 8, 1)]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors between Python calls: one thread is faster on a busy 2-core machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 # ----------------------------------------------------------------------------- PyTorch's side

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -94,16 +94,7 @@ SIZED = [pytest.param(case, size, id=f"{case.name}-{size}") for case in CASES fo
 ]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread() -> Iterator[None]:
-    """Run this module's small tensors on one thread (restored afterwards): on a busy
-    2-core machine, two threads spin-wait against other processes and cost 2-3x the time."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def images(size: int, n: int = 2, seed: int = 0) -> torch.Tensor:

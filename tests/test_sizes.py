@@ -74,11 +74,11 @@ def test_fast_size_uses_the_sample_and_says_so(model, capsys):
     assert line.startswith("[size fast: chosen in the call]") and "2,000-image sample" in line
 
 
-def test_fast_lenet_changes_batch_and_passes_only():
+def test_fast_lenet_changes_batch_passes_and_lr_only():
     run = training_setup("lenet", "fast", verbose=False)
-    assert (run.lr, run.max_epochs, run.resize) == (0.1, 10, (28, 28))
-    assert dict(run.data_kwargs) == {"source": "sample", "repeat": 10}
-    assert "batch 32 (book 128)" in run.changes and "10 passes" in run.changes
+    assert (run.lr, run.max_epochs, run.resize) == (0.3, 10, (28, 28))
+    assert dict(run.data_kwargs) == {"source": "sample", "repeat": 5}
+    assert "batch 32 (book 128)" in run.changes and "5 passes" in run.changes and "lr 0.3 (book 0.1)" in run.changes
 
 
 def test_cpu_size_describes_its_changes():
