@@ -63,6 +63,7 @@ from course_utils.comparison import results_dir  # noqa: E402
 from course_utils.data import FashionMNIST  # noqa: E402
 from course_utils.device import machine_description, select_device  # noqa: E402
 from course_utils.files import write_atomic  # noqa: E402
+from course_utils.formatting import plural  # noqa: E402
 from course_utils.profiling import training_step  # noqa: E402
 from course_utils.sizes import MODEL_SETTINGS, SizeName, training_setup  # noqa: E402
 
@@ -242,7 +243,7 @@ def summary(report: dict[str, Any]) -> str:
             lines.append(f"\n{mine['model']}: the course's run, {wall_rate:,.0f} "
                          f"images/s of wall time, is {ratio:.1f}x the book's pipeline{target}")
     if "resnet18" in ours:
-        lines.append(f"ResNet18 after {ours['resnet18']['epochs']} epochs: val_acc {ours['resnet18']['val_acc']:.3f} "
+        lines.append(f"ResNet18 after {plural(ours['resnet18']['epochs'], 'epoch')}: val_acc {ours['resnet18']['val_acc']:.3f} "
                      f"(target: at least 0.90)")
     if report["compile"]:
         lines += ["", compile_table(report["compile"])]

@@ -8,7 +8,8 @@ training benchmarks and committed with the package in its ``results/`` folder
 
 - ``training-<size>.json`` (``benchmarks/train_sizes.py``): a list of rows with ``model``,
   ``key``, ``size``, ``device``, ``epochs``, ``resize``, ``val_acc``, ``wall_s``,
-  ``images_per_s``, ``date``, ``changes``;
+  ``images_per_s``, ``date``, ``changes``, and for runs over several seeds ``seeds`` and
+  ``val_acc_std`` (``val_acc`` is then their mean, shown as "mean ± std");
 - ``gpu_benchmark.json`` (``benchmarks/gpu_benchmark.py``): one report with ``device`` and
   ``date`` and the rows of its runs at the book's settings (``book_settings``: full runs,
   ``one_epoch``: one epoch each). A ``--quick`` report is a smoke run, not a measurement,
@@ -74,6 +75,8 @@ class Measurement:
     date: str  # ISO date of the run
     source: str  # file it came from, e.g. "training-cpu.json" or "gpu_benchmark.json (one_epoch)"
     changes: str | None = None  # what the size changed from the book, as training_setup said (None: not recorded)
+    val_acc_std: float | None = None  # standard deviation of val_acc over the seeds (None: one run)
+    seeds: int = 1  # how many runs (seeds) val_acc is the mean of
 
     @property
     def seconds_per_epoch(self) -> float:
@@ -130,6 +133,8 @@ def _measurement(row: Mapping[str, Any], where: str, **defaults: Any) -> Measure
         epochs=epochs, resize=int(values["resize"]), val_acc=float(values["val_acc"]),
         wall_s=float(values["wall_s"]), images_per_s=float(values["images_per_s"]), date=str(values["date"]),
         source=str(values.get("source", where)), changes=values.get("changes"),
+        val_acc_std=None if values.get("val_acc_std") is None else float(values["val_acc_std"]),
+        seeds=len(values.get("seeds") or [0]),
     )
 
 
@@ -241,7 +246,10 @@ class Comparison:
             cells = [row.model, f"{row.input_size}x{row.input_size}", f"{row.params:,}", human_count(row.macs),
                      "x".join(map(str, row.receptive_field))]
             if self.measured:
-                cells += [_measured(row.val_acc, ".3f"), MISSING if m is None else str(m.epochs),
+                accuracy = _measured(row.val_acc, ".3f")
+                if m is not None and m.val_acc_std is not None and m.seeds > 1:
+                    accuracy += f" ± {m.val_acc_std:.3f}"  # mean ± std over the seeds
+                cells += [accuracy, MISSING if m is None else str(m.epochs),
                           _measured(row.seconds_per_epoch, ",.0f"), _measured(row.images_per_s, ",.0f"),
                           MISSING if m is None else m.device]
             body.append(cells)

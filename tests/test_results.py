@@ -90,6 +90,17 @@ def test_training_files_and_gpu_report_are_read(tmp_path):
     assert lenet_book.source == "gpu_benchmark.json (book_settings)"
 
 
+def test_a_run_over_several_seeds_shows_its_mean_and_spread(tmp_path):
+    _write(tmp_path, "training-cpu.json", [_row(val_acc=0.6, val_acc_std=0.1, seeds=[0, 1, 2])])
+    (m,) = load_measurements(tmp_path)
+    assert (m.val_acc, m.val_acc_std, m.seeds) == (0.6, 0.1, 3)
+    text = str(compare_models("cpu", keys=("lenet",), folder=tmp_path))
+    assert "0.600 ± 0.100" in text, text
+    _write(tmp_path, "training-cpu.json", [_row(val_acc=0.6)])  # one run: no spread shown
+    text = str(compare_models("cpu", keys=("lenet",), folder=tmp_path))
+    assert "0.600" in text and "±" not in text
+
+
 def test_a_quick_gpu_report_is_not_a_measurement(tmp_path):
     _write(tmp_path, "gpu_benchmark.json", {
         "device": "AMD EPYC, 2 cores", "date": "2026-01-03", "settings": "fast", "quick": True,
