@@ -8,10 +8,11 @@
    step (forward, loss, backward, SGD update) eagerly and compiled as ``Trainer(compile=True)``
    compiles it (``torch.compile`` of the forward pass and loss, ``dynamic=False``). The first
    compiled step is timed alone (that is the compiling, with an empty compile cache, as in a
-   first run); then the two take turns, so a change
-   of the machine's speed hits both alike. It prints the medians, the speed-up, after how many
-   steps the compiling is repaid, and what it saves over the model's cpu-size run. These
-   numbers set ``course_utils.compiling.AUTO_MIN_SECONDS``.
+   first run); then the two take turns, so a change of the machine's speed hits both alike.
+   It prints the medians, the speed-up, after how many steps the compiling is repaid, and
+   what it saves over the model's cpu-size run. These numbers decided
+   ``course_utils.compiling.AUTO_ON_CPU`` (on a GPU, ``gpu_benchmark.py`` runs the same
+   comparison for ``AUTO_MIN_SECONDS``).
 2. **read-backs**: LeNet trained by the Trainer for one epoch as it is (the loss read back to
    the host only when something shows it), and with a callback that reads it back after
    every batch and checks the weights on the host after every step, as the Trainer did
