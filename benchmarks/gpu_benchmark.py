@@ -63,7 +63,7 @@ from course_utils.comparison import results_dir  # noqa: E402
 from course_utils.data import FashionMNIST  # noqa: E402
 from course_utils.device import machine_description, select_device  # noqa: E402
 from course_utils.files import write_atomic  # noqa: E402
-from course_utils.formatting import plural  # noqa: E402
+from course_utils.formatting import markdown_table, plural  # noqa: E402
 from course_utils.profiling import training_step  # noqa: E402
 from course_utils.sizes import MODEL_SETTINGS, SizeName, training_setup  # noqa: E402
 
@@ -219,20 +219,19 @@ def main(argv: list[str] | None = None) -> int:
 def summary(report: dict[str, Any]) -> str:
     """The report as Markdown tables, with the two targets checked."""
     lines = [f"{report['device']}, torch {report['torch']}, {report['date']}"
-             f"{' (--quick: not a measurement)' if report['quick'] else ''}", "",
-             "| run | epochs | image | val_acc | epoch (s) | train images/s | TFLOP/s | of bf16 peak | compiled |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
-    for row in report["book_settings"] + report["one_epoch"]:
-        share = "n/a" if row.get("fraction_of_peak") is None else f"{row['fraction_of_peak']:.1%}"
-        lines.append(f"| {row['model']} | {row['epochs']} | {row['resize']} | {row['val_acc']:.3f} | "
-                     f"{row['epoch_s']:.1f} | {row['images_per_s']:,.0f} | {row['achieved_tflops']:.3g} | {share} | "
-                     f"{'yes, ' + format(row['compile_s'], '.0f') + ' s' if row.get('compiled') else 'no'} |")
+             f"{' (--quick: not a measurement)' if report['quick'] else ''}", ""]
+    courses = [[row["model"], str(row["epochs"]), str(row["resize"]), f"{row['val_acc']:.3f}", f"{row['epoch_s']:.1f}",
+                f"{row['images_per_s']:,.0f}", f"{row['achieved_tflops']:.3g}",
+                "n/a" if row.get("fraction_of_peak") is None else f"{row['fraction_of_peak']:.1%}",
+                f"yes, {row['compile_s']:.0f} s" if row.get("compiled") else "no"]
+               for row in report["book_settings"] + report["one_epoch"]]
+    lines.append(markdown_table(("run", "epochs", "image", "val_acc", "epoch (s)", "train images/s", "TFLOP/s",
+                                 "of bf16 peak", "compiled"), courses, right=range(1, 8)))
     if report["book_pipeline"]:
-        lines += ["", "| the book's pipeline | epochs | image | val_acc | epoch (s) | images/s (wall) |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
-        for row in report["book_pipeline"]:
-            lines.append(f"| {row['model']} | {row['epochs']} | {row['resize']} | {row['val_acc']:.3f} | "
-                         f"{row['epoch_s']:.1f} | {row['images_per_s']:,.0f} |")
+        books = [[row["model"], str(row["epochs"]), str(row["resize"]), f"{row['val_acc']:.3f}",
+                  f"{row['epoch_s']:.1f}", f"{row['images_per_s']:,.0f}"] for row in report["book_pipeline"]]
+        lines += ["", markdown_table(("the book's pipeline", "epochs", "image", "val_acc", "epoch (s)",
+                                      "images/s (wall)"), books, right=range(1, 6))]
     ours = {row["key"]: row for row in report["book_settings"]}
     for row in report["book_pipeline"]:
         if row["key"] in ours:
@@ -251,11 +250,10 @@ def summary(report: dict[str, Any]) -> str:
         lines.append(f"\nLeNet, one epoch: {row['as_it_is']:,.0f} images/s as the Trainer runs, "
                      f"{row['every_batch']:,.0f} with a read-back after every batch ({row['ratio']:.2f}x)")
     if report["pipelines"]:
-        lines += ["", "| pipeline test | image | this pipeline img/s | book's img/s | ratio |",
-                  "| --- | ---: | ---: | ---: | ---: |"]
-        for row in report["pipelines"]:
-            lines.append(f"| {row['model']} | {row['resize']} | {row['ours_images_per_s']:,.0f} | "
-                         f"{row['book_images_per_s']:,.0f} | {row['ratio']:.1f}x |")
+        pipes = [[row["model"], str(row["resize"]), f"{row['ours_images_per_s']:,.0f}",
+                  f"{row['book_images_per_s']:,.0f}", f"{row['ratio']:.1f}x"] for row in report["pipelines"]]
+        lines += ["", markdown_table(("pipeline test", "image", "this pipeline img/s", "book's img/s", "ratio"),
+                                     pipes, right=range(1, 5))]
     if report["skipped"]:
         lines.append(f"\nskipped: {'; '.join(report['skipped'])}")
     return "\n".join(lines)
