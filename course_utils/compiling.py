@@ -13,9 +13,11 @@
 Compiling costs time once (tens of seconds), so it pays only in a run long enough to win that
 time back, and only where the compiled step is faster: ``benchmarks/bench_trainer.py``
 measures both per model. On a 2-core CPU the compiled steps were 0.87-1.29x as fast as eager
-ones, so "auto" leaves the CPU eager. The training batches of the first batch's size run compiled; any other size (the
-short last batch of an epoch) and the validation run eagerly, so one graph serves the whole
-run and no batch size is compiled twice. The compiled function calls the same module, so the
+ones, so "auto" leaves the CPU eager.
+
+The training batches of the first batch's size run compiled; any other size (the short last
+batch of an epoch) and the validation run eagerly, so one graph serves the whole run and no
+batch size is compiled twice. The compiled function calls the same module, so the
 weights, the optimizer and the checkpoints are the same as eagerly; the numbers can differ in
 their last bits (fused kernels add in another order).
 
@@ -108,8 +110,7 @@ class StepCompiler:
         unsupported = _unsupported(trainer.device)
         if self.setting is False:
             self.state = "eager"
-        elif unsupported is not None:
-            self.check_device(trainer.device)
+        elif unsupported is not None:  # only "auto" gets here: Trainer(compile=True) refused it already
             self.state, self.reason = "eager", unsupported
         elif self.setting is True:
             self.state, self.reason = "compile", "compile=True"
