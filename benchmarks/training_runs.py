@@ -63,7 +63,7 @@ def train(key: str, epochs: int, device: torch.device, data_folder: str, size: S
         "model": MODEL_SETTINGS[key].name, "key": key, "seed": seed, "epochs": epochs,
         "train_images": data.num_train * data.repeat,  # per epoch
         "batch_size": run.batch_size, "resize": run.resize[0], "lr": run.lr,
-        "model_kwargs": {k: repr(v) for k, v in run.model_kwargs.items()},
+        "lr_schedule": trainer.lr_schedule, "model_kwargs": {k: repr(v) for k, v in run.model_kwargs.items()},
         "channels_last": trainer.channels_last, "compiled": trainer.compiler.state == "compiled",
         "compile_s": trainer.compiler.seconds,
         "val_acc": history[-1].val_acc, "val_loss": history[-1].val_loss, "train_loss": history[-1].train_loss,
@@ -76,8 +76,8 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """One row for the runs of one model with different seeds: means, the spread, and each run."""
     first = runs[0]
     accs = [r["val_acc"] for r in runs]
-    row = {k: first[k] for k in ("model", "key", "epochs", "batch_size", "resize", "lr", "model_kwargs",
-                                 "channels_last") if k in first}
+    row = {k: first[k] for k in ("model", "key", "epochs", "batch_size", "resize", "lr", "lr_schedule",
+                                 "model_kwargs", "channels_last") if k in first}
     row.update(
         seeds=[r["seed"] for r in runs], val_accs=accs, val_acc=statistics.mean(accs),
         val_acc_std=statistics.stdev(accs) if len(accs) > 1 else 0.0,

@@ -336,7 +336,8 @@ class Report(Callback):
 
     The size is the one the run was set up with (``Trainer(..., setup=run)``), with the reason
     it was chosen; without a setup the line shows no size (the Trainer does not know it).
-    The learning rate is the optimizer's (a resumed run keeps its checkpoint's).
+    The learning rate is the optimizer's (a resumed run keeps its checkpoint's); with
+    ``lr_schedule="cosine"`` the peak rate the schedule scales (:mod:`course_utils.schedules`).
     """
 
     order = 20
@@ -347,6 +348,8 @@ class Report(Callback):
         describe = getattr(trainer.data, "describe", None)
         data = describe() if callable(describe) else type(trainer.data).__name__
         lr = f"lr {trainer.lr:g}, " if trainer.lr is not None else ""
+        if trainer.lr_schedule == "cosine":
+            lr = f"lr {trainer.optim.param_groups[0]['initial_lr']:g} (warm-up, then cosine decay to 0), "
         resumed = f", resuming after epoch {trainer.start_epoch}" if trainer.start_epoch else ""
         print(f"[{size}device {trainer.device_name}] {data} | {type(trainer.model).__name__}, "
               f"{lr}{plural(trainer.max_epochs, 'epoch')}{resumed}")

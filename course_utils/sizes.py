@@ -3,8 +3,9 @@
 Three sizes:
 
 * ``book``: the book's settings (image size, epochs, widths), for a GPU;
-* ``cpu``:  the full data, with smaller images, narrower models or fewer epochs chosen per
-  model so that each chapter-8 model trains in a few minutes on a 2-core laptop;
+* ``cpu``:  the full data, with smaller images, narrower models, other learning rates and
+  epochs, and a learning-rate schedule, chosen per model so that each chapter-8 model trains
+  in at most about 5 minutes on a 2-core laptop;
 * ``fast``: the 2,000-image sample shipped with the course and tiny settings: seconds per
   cell, for CI and tests.
 
@@ -12,7 +13,7 @@ The size is chosen once, from the environment (:func:`resolve_size`): ``COURSE_S
 else ``fast`` when ``CI`` is set, ``book`` with a GPU, ``cpu`` without. A notebook asks for
 its model's settings and passes them on explicitly, so the cell shows what the size changed::
 
-    run = training_setup("resnet18")   # prints e.g. [size cpu: no GPU found] ResNet18: 48x48 (book 96x96), ...
+    run = training_setup("resnet18")   # prints e.g. [size cpu: no GPU found] ResNet18: 28x28 images (book 96x96), ...
     data = FashionMNIST(batch_size=run.batch_size, resize=run.resize, **run.data_kwargs)
     model = ResNet18(lr=run.lr, **run.model_kwargs)
     model.apply_init([next(iter(data.get_dataloader(True)))[0]], init_cnn)
@@ -42,6 +43,7 @@ import torch
 
 from course_utils import validate
 from course_utils.models import MODELS, VGG_ARCHS, Classifier
+from course_utils.schedules import LRSchedule
 
 __all__ = [
     "SizeName",
@@ -72,6 +74,7 @@ class RunSettings:
     num_train: int | None = None  # first num_train training images (None: all)
     repeat: int = 1  # passes over the training images per epoch
     channels_last: bool = False  # train in torch.channels_last on the CPU too (on CUDA it always is)
+    lr_schedule: LRSchedule = "constant"  # "cosine": warm-up, then decay to 0 (course_utils.schedules)
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,14 @@ class ModelSettings:
 # GoogLeNet stayed at chance (0.10) within the time budget. NiN's last block ends in a ReLU
 # on the class scores, which can all die (loss stuck at ln 10 = 2.303): at width 0.25 it
 # never left 0.10, at width 0.5 and lr 0.05 it starts learning in its second epoch.
+# With a constant lr the final accuracy of a short run jumps from epoch to epoch (the BN
+# LeNets by 2-4 points between epochs 5 and 10); the cosine schedule (course_utils.schedules)
+# ends each run with small steps. Measured on a 2-core CPU, one seed each, before choosing
+# (then checked with 3 seeds by benchmarks/train_sizes.py): BNLeNet 15 epochs 0.887 in 42 s;
+# ResNet-18 at 28x28, width 0.5, lr 0.05, 12 epochs 0.912 in 253 s (seed 1, which reached
+# 0.892 after 14 epochs at a constant lr); without the schedule AlexNet (18 epochs) reached
+# 0.894 and VGG (20 epochs) 0.891, each in about 4 minutes. channels_last is on where it was
+# faster (benchmarks/bench_channels_last.py), off for the BN LeNets.
 _SETTINGS = (
     ModelSettings(
         "lenet",
@@ -119,13 +130,14 @@ _SETTINGS = (
     ModelSettings(
         "alexnet",
         book=RunSettings(128, 224, 0.01, 10),
-        cpu=RunSettings(128, 70, 0.05, 10, {"width": 0.25}),
+        cpu=RunSettings(128, 70, 0.05, 18, {"width": 0.25}, channels_last=True, lr_schedule="cosine"),
         fast=RunSettings(64, 65, 0.01, 1, {"width": 0.125}, source="sample"),
     ),
     ModelSettings(
         "vgg",
         book=RunSettings(128, 224, 0.01, 10, {"arch": VGG_ARCHS["small"]}),
-        cpu=RunSettings(128, 32, 0.05, 10, {"arch": VGG_ARCHS["eighth"], "num_hiddens": 512}),
+        cpu=RunSettings(128, 32, 0.05, 20, {"arch": VGG_ARCHS["eighth"], "num_hiddens": 512},
+                        channels_last=True, lr_schedule="cosine"),
         fast=RunSettings(64, 32, 0.01, 1, {"arch": VGG_ARCHS["tiny"], "num_hiddens": 64},
                          source="sample"),
     ),
@@ -138,25 +150,25 @@ _SETTINGS = (
     ModelSettings(
         "googlenet",
         book=RunSettings(128, 96, 0.01, 10),
-        cpu=RunSettings(128, 48, 0.1, 4, {"width": 0.25}),
+        cpu=RunSettings(128, 48, 0.1, 9, {"width": 0.25}, channels_last=True, lr_schedule="cosine"),
         fast=RunSettings(64, 32, 0.01, 1, {"width": 0.125}, source="sample"),
     ),
     ModelSettings(
         "bnlenet_scratch",
         book=RunSettings(128, 28, 0.1, 10),
-        cpu=RunSettings(128, 28, 0.1, 10),
+        cpu=RunSettings(128, 28, 0.1, 25, lr_schedule="cosine"),
         fast=RunSettings(64, 28, 0.1, 2, source="sample"),
     ),
     ModelSettings(
         "bnlenet",
         book=RunSettings(128, 28, 0.1, 10),
-        cpu=RunSettings(128, 28, 0.1, 10),
+        cpu=RunSettings(128, 28, 0.1, 25, lr_schedule="cosine"),
         fast=RunSettings(64, 28, 0.1, 2, source="sample"),
     ),
     ModelSettings(
         "resnet18",
         book=RunSettings(128, 96, 0.01, 10),
-        cpu=RunSettings(128, 48, 0.01, 5, {"width": 0.25}),
+        cpu=RunSettings(128, 28, 0.05, 12, {"width": 0.5}, channels_last=True, lr_schedule="cosine"),
         fast=RunSettings(64, 32, 0.01, 1, {"width": 0.125}, source="sample"),
     ),
 )
@@ -203,6 +215,9 @@ def _differences(entry: ModelSettings, run: RunSettings, book: RunSettings) -> l
         changes.append(f"{run.resize}x{run.resize} images (book {book.resize}x{book.resize})")
     if run.lr != book.lr:
         changes.append(f"lr {run.lr:g} (book {book.lr:g})")
+    if run.lr_schedule != book.lr_schedule:
+        changes.append(f"{'a warm-up and cosine decay of the lr' if run.lr_schedule == 'cosine' else 'a constant lr'} "
+                       f"(book: {'constant' if book.lr_schedule == 'constant' else 'cosine'})")
     if run.max_epochs != book.max_epochs:
         changes.append(f"{run.max_epochs} epoch{'s' * (run.max_epochs != 1)} (book {book.max_epochs})")
     for key in sorted(set(run.model_kwargs) | set(book.model_kwargs)):

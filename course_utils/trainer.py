@@ -62,6 +62,7 @@ from course_utils.compiling import CompileSetting, StepCompiler
 from course_utils.compiling import check_setting as check_compile
 from course_utils.models import Classifier
 from course_utils.data import BatchLoader
+from course_utils.schedules import CosineSchedule, LRSchedule, check_schedule
 from course_utils.device import describe_device, select_device
 from course_utils.formatting import plural
 from course_utils.sizes import TrainingSetup
@@ -188,6 +189,10 @@ class Trainer:
             times the first steps and compiles only when the rest of the run is long enough to
             repay the compiling (minutes on a CPU), falling back to eager if compiling fails;
             the progress output says when it compiles and how long that took.
+        lr_schedule: ``"constant"`` (the book's: the model's ``lr`` throughout) or ``"cosine"``
+            (a one-epoch warm-up to the model's ``lr``, then a cosine decay to 0:
+            :mod:`course_utils.schedules`). None (the default): ``setup``'s settings say which
+            (``RunSettings.lr_schedule``), else constant.
         verbose: show the progress bar and the live plot (the first and last lines always print).
         setup: the :func:`~course_utils.sizes.training_setup` the run was built from; the
             first line then shows its size and why it was chosen (without it, no size is shown).
@@ -206,6 +211,7 @@ class Trainer:
         device: str | torch.device | None = None,
         channels_last: bool | None = None,
         compile: CompileSetting = "auto",  # noqa: A002 - the name torch uses
+        lr_schedule: LRSchedule | None = None,
         verbose: bool = True,
         setup: TrainingSetup | None = None,
     ) -> None:
@@ -243,7 +249,12 @@ class Trainer:
         self.channels_last = channels_last
         self.compiler = StepCompiler(check_compile(compile), self._autocast)
         self.compiler.check_device(self.device)
+        if lr_schedule is None:  # the run's settings say, else the book's constant rate
+            lr_schedule = setup.settings.lr_schedule if setup is not None else "constant"
+        self.lr_schedule = check_schedule(lr_schedule)
         defaults: list[Callback] = [NaNGuard(), Report()]
+        if self.lr_schedule == "cosine":
+            defaults.append(CosineSchedule())
         if verbose:
             defaults += [ProgressBar(), LivePlot()]
         if self.checkpoint_dir is not None:
@@ -453,6 +464,8 @@ class Trainer:
         self.start_epoch = saved
         self.last_checkpoint = (path, saved)
         lr = self.lr
+        if self.lr_schedule == "cosine":  # the peak rate the schedule scales, not the last step's
+            lr = self.optim.param_groups[0].get("initial_lr", lr)
         kept = "" if lr is None else f" lr {lr:g}"
         if built_lr is not None and lr is not None and built_lr != lr:
             kept += f" (the checkpoint's, kept; the model was built with lr={built_lr:g})"

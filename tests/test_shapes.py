@@ -859,6 +859,7 @@ def test_conv_output_size_with_padding_before_and_after_matches_pad_then_conv2d(
 )
 @example(size=(1, 1), kernel=(1, 1), padding=(1, 1), stride=(1, 1), dilation=(1, 1), output_padding=(0, 0))
 @example(size=(4, 4), kernel=(3, 3), padding=(0, 0), stride=(2, 2), dilation=(1, 1), output_padding=(2, 1))
+@example(size=(1, 1), kernel=(4, 4), padding=(0, 2), stride=(1, 1), dilation=(1, 1), output_padding=(0, 0))
 def test_conv_transpose_output_shape_matches_conv_transpose2d(size, kernel, padding, stride, dilation, output_padding):
     X, K = torch.zeros(1, 1, *size), torch.zeros(1, 1, *kernel)
     args = dict(padding=padding, stride=stride, dilation=dilation, output_padding=output_padding)
@@ -867,6 +868,8 @@ def test_conv_transpose_output_shape_matches_conv_transpose2d(size, kernel, padd
     try:
         expected = F.conv_transpose2d(X, K, **args).shape[2:]
     except RuntimeError:
+        expected = None
+    if expected is None or min(expected) < 1:  # refused, or (in some PyTorch versions) an empty output
         with pytest.raises(ValueError, match=r"output_padding .* must be smaller|use a smaller padding"):
             conv_transpose_output_shape(size, kernel, **args)
         assert any(text.endswith("no output") or "must be < max(stride, dilation)" in text for text in texts)

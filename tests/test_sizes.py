@@ -83,7 +83,8 @@ def test_fast_lenet_changes_batch_passes_and_lr_only():
 
 def test_cpu_size_describes_its_changes():
     run = training_setup("resnet18", "cpu", verbose=False)
-    assert "(book 96x96)" in run.changes and "ResNet18(width=0.25)" in run.changes
+    assert "(book 96x96)" in run.changes and "ResNet18(width=0.5)" in run.changes
+    assert "a warm-up and cosine decay of the lr (book: constant)" in run.changes
     assert str(run).startswith("[size cpu: chosen in the call] ResNet18: ")
 
 
@@ -146,11 +147,11 @@ def test_setup_holds_the_run_settings_once():
     assert run.settings is MODEL_SETTINGS["resnet18"].cpu
     assert {f.name for f in dataclasses.fields(TrainingSetup)} == {"model", "model_name", "size", "why", "settings",
                                                                    "changes"}
-    assert (run.batch_size, run.resize, run.lr, run.max_epochs) == (128, (48, 48), 0.01, 5)
-    assert dict(run.model_kwargs) == {"width": 0.25} and dict(run.data_kwargs) == {}
+    assert (run.batch_size, run.resize, run.lr, run.max_epochs) == (128, (28, 28), 0.05, 12)
+    assert dict(run.model_kwargs) == {"width": 0.5} and dict(run.data_kwargs) == {}
     with pytest.raises(TypeError):
         run.model_kwargs["width"] = 1.0  # type: ignore[index]
-    assert MODEL_SETTINGS["resnet18"].cpu.model_kwargs == {"width": 0.25}
+    assert MODEL_SETTINGS["resnet18"].cpu.model_kwargs == {"width": 0.5}
 
 
 def test_book_values_of_model_arguments_come_from_the_model_signature(monkeypatch):
@@ -160,9 +161,9 @@ def test_book_values_of_model_arguments_come_from_the_model_signature(monkeypatc
         def __init__(self, lr: float = 0.1, num_classes: int = 10, *, width: float = 0.75) -> None:
             super().__init__(lr, num_classes, width=width)
 
-    assert "ResNet18(width=0.25) (book 1.0)" in training_setup("resnet18", "cpu", verbose=False).changes
+    assert "ResNet18(width=0.5) (book 1.0)" in training_setup("resnet18", "cpu", verbose=False).changes
     monkeypatch.setattr(sizes, "MODELS", {**models.MODELS, "resnet18": WiderByDefault})
-    assert "WiderByDefault(width=0.25) (book 0.75)" in training_setup("resnet18", "cpu", verbose=False).changes
+    assert "WiderByDefault(width=0.5) (book 0.75)" in training_setup("resnet18", "cpu", verbose=False).changes
     assert "VGG(num_hiddens=512) (book 4096)" in training_setup("vgg", "cpu", verbose=False).changes
 
 
