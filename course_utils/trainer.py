@@ -190,7 +190,7 @@ class Trainer:
             repay the compiling (minutes on a CPU), falling back to eager if compiling fails;
             the progress output says when it compiles and how long that took.
         lr_schedule: ``"constant"`` (the book's: the model's ``lr`` throughout) or ``"cosine"``
-            (a one-epoch warm-up to the model's ``lr``, then a cosine decay to 0:
+            (a one-epoch warm-up to the model's ``lr``, then a cosine decay towards 0:
             :mod:`course_utils.schedules`). None (the default): ``setup``'s settings say which
             (``RunSettings.lr_schedule``), else constant.
         verbose: show the progress bar and the live plot (the first and last lines always print).
