@@ -20,7 +20,8 @@ One job per module:
   ``illustrations`` (the figures of the ideas), ``diagrams`` (architectures drawn from the modules),
   ``checks`` (self-checks: a hint first, then the solution);
 * shared helpers: ``validate`` (argument checks), ``formatting`` (numbers and tables),
-  ``files`` (atomic writes).
+  ``files`` (atomic writes), ``language`` (English or Korean for what a student reads, with
+  the Korean texts in ``locales``).
 
 ``explorers`` (anywidget) and ``summary`` (torchinfo), and what builds on them, load on first
 use, so training code runs on a machine that has only torch, torchvision, tqdm and matplotlib.
@@ -34,6 +35,7 @@ from typing import Any
 from course_utils.data import FashionMNIST, text_labels
 from course_utils.data_sources import DataIntegrityError, DataNotFoundError, load_fashion_mnist, load_sample
 from course_utils.fields import overall_receptive_field, receptive_fields
+from course_utils.language import get_language, set_language
 from course_utils.models import (
     RESNET_ARCHS,
     VGG_ARCHS,
@@ -100,6 +102,9 @@ _LAZY = {
 }
 
 __all__ = [
+    # the language of what a student reads (English or Korean)
+    "get_language",
+    "set_language",
     # 7.2-7.5 cross-correlation and pooling
     "corr2d",
     "Conv2D",

@@ -42,6 +42,7 @@ from typing import Any, Literal
 import torch
 
 from course_utils import validate
+from course_utils.language import say
 from course_utils.models import MODELS, VGG_ARCHS, Classifier
 from course_utils.schedules import LRSchedule
 
@@ -204,26 +205,28 @@ def _differences(entry: ModelSettings, run: RunSettings, book: RunSettings) -> l
     name = entry.name
     changes: list[str] = []
     if run.source == "sample":
-        changes.append("the 2,000-image sample (book: 60,000 images), validated on 500 (book: 10,000)")
+        changes.append(say("the 2,000-image sample (book: 60,000 images), validated on 500 (book: 10,000)"))
     if run.num_train is not None:
-        changes.append(f"the first {run.num_train:,} of 60,000 training images")
+        changes.append(say("the first {num:,} of 60,000 training images", num=run.num_train))
     if run.repeat != 1:
-        changes.append(f"{run.repeat} passes over them per epoch")
+        changes.append(say("{repeat} passes over them per epoch", repeat=run.repeat))
     if run.batch_size != book.batch_size:
-        changes.append(f"batch {run.batch_size} (book {book.batch_size})")
+        changes.append(say("batch {batch} (book {book})", batch=run.batch_size, book=book.batch_size))
     if run.resize != book.resize:
-        changes.append(f"{run.resize}x{run.resize} images (book {book.resize}x{book.resize})")
+        changes.append(say("{side}x{side} images (book {book}x{book})", side=run.resize, book=book.resize))
     if run.lr != book.lr:
-        changes.append(f"lr {run.lr:g} (book {book.lr:g})")
+        changes.append(say("lr {lr:g} (book {book:g})", lr=run.lr, book=book.lr))
     if run.lr_schedule != book.lr_schedule:
-        changes.append(f"{'a warm-up and cosine decay of the lr' if run.lr_schedule == 'cosine' else 'a constant lr'} "
-                       f"(book: {'constant' if book.lr_schedule == 'constant' else 'cosine'})")
+        changes.append(say("a warm-up and cosine decay of the lr (book: constant)") if run.lr_schedule == "cosine"
+                       else say("a constant lr (book: cosine)"))
     if run.max_epochs != book.max_epochs:
-        changes.append(f"{run.max_epochs} epoch{'s' * (run.max_epochs != 1)} (book {book.max_epochs})")
+        changes.append(say("{epochs} epoch (book {book})" if run.max_epochs == 1 else "{epochs} epochs (book {book})",
+                           epochs=run.max_epochs, book=book.max_epochs))
     for key in sorted(set(run.model_kwargs) | set(book.model_kwargs)):
         if run.model_kwargs.get(key) != book.model_kwargs.get(key):
             was = book.model_kwargs[key] if key in book.model_kwargs else _model_default(entry.model_class, key)
-            changes.append(f"{name}({key}={run.model_kwargs.get(key)!r}) (book {was})")
+            changes.append(say("{model}({key}={value!r}) (book {was})", model=name, key=key,
+                               value=run.model_kwargs.get(key), was=was))
     return changes
 
 
@@ -275,8 +278,9 @@ class TrainingSetup:
         ) if value != default})
 
     def __str__(self) -> str:
-        what = self.changes or "the book's settings"
-        return f"[size {self.size}: {self.why}] {self.model_name}: {what}"
+        what = self.changes or say("the book's settings")
+        return say("[size {size}: {why}] {model}: {what}", size=self.size, why=say(self.why), model=self.model_name,
+                   what=what)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))

@@ -16,6 +16,7 @@ __all__ = [
     "REPOSITORY_URL",
     "BRANCH",
     "COLAB_BASE",
+    "TRANSLATIONS",
     "colab_url",
     "colab_badge_markdown",
     "colab_setup_source",
@@ -25,25 +26,32 @@ REPOSITORY_URL = "https://github.com/d2l-cnn-course/cnn-course"  # placeholder u
 BRANCH = "main"
 COLAB_BASE = "https://colab.research.google.com/github/" + REPOSITORY_URL.removeprefix("https://github.com/")
 _BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+_BADGE_NOTE = ("*On Colab, the first code cell installs the course package (Colab already has PyTorch); "
+               "anywhere else it does nothing, and the README says how to install the course.*")
+# The folders of notebooks/ that hold a translation, and the badge's note in that language.
+TRANSLATIONS = {
+    "ko": "*Colab에서는 첫 번째 코드 셀이 강의 패키지를 설치합니다(Colab에는 PyTorch가 이미 있습니다). "
+          "다른 곳에서는 아무 일도 하지 않으며, 강의 설치 방법은 README.ko.md에 있습니다.*",
+}
 
 
 def colab_url(notebook: str) -> str:
-    """The Colab address that opens ``notebooks/<notebook>`` of the course repository."""
-    if not isinstance(notebook, str) or not notebook.endswith(".ipynb") or "/" in notebook:
+    """The Colab address that opens ``notebooks/<notebook>`` of the course repository;
+    ``notebook`` is a file name, or ``ko/`` and a file name for the Korean edition."""
+    folder, _, file = notebook.rpartition("/") if isinstance(notebook, str) else ("", "", "")
+    if not file.endswith(".ipynb") or "/" in folder or folder not in ("", *TRANSLATIONS):
         raise ValueError(
-            f"notebook must be a file name like '07-1-from-fully-connected-to-convolutions.ipynb', got {notebook!r}"
+            f"notebook must be a file name like '07-1-from-fully-connected-to-convolutions.ipynb' "
+            f"(or 'ko/' and one, for the Korean edition), got {notebook!r}"
         )
     return f"{COLAB_BASE}/blob/{BRANCH}/notebooks/{notebook}"
 
 
 def colab_badge_markdown(notebook: str) -> str:
-    """The markdown of the badge (and a word on the Colab cell) for a notebook's first cell."""
-    return (
-        f"[![Open In Colab]({_BADGE_IMAGE})]({colab_url(notebook)})\n"
-        "\n"
-        "*On Colab, the first code cell installs the course package (Colab already has PyTorch); "
-        "anywhere else it does nothing, and the README says how to install the course.*"
-    )
+    """The markdown of the badge (and a word on the Colab cell) for a notebook's first cell,
+    in the notebook's language (Korean for ``ko/...``)."""
+    note = TRANSLATIONS.get(notebook.rpartition("/")[0], _BADGE_NOTE) if isinstance(notebook, str) else _BADGE_NOTE
+    return f"[![Open In Colab]({_BADGE_IMAGE})]({colab_url(notebook)})\n\n{note}"
 
 
 _COLAB_CELL = """\

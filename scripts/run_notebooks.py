@@ -3,6 +3,7 @@
 
     python scripts/run_notebooks.py                       # notebooks/*.ipynb, fast size
     python scripts/run_notebooks.py --size cpu notebooks/07-*.ipynb
+    python scripts/run_notebooks.py --size cpu notebooks/ko/07-*.ipynb   # the Korean edition
     FASHION_MNIST_ROOT=/path/to/FashionMNIST/raw python scripts/run_notebooks.py --size cpu
 
     python scripts/run_notebooks.py --refresh             # only rewrite the badge and Colab cells
@@ -12,7 +13,8 @@ location, if any, is read by the kernel from ``FASHION_MNIST_ROOT`` as usual. Th
 kernel runs without ``MPLBACKEND`` so that figures render inline. Before running, two
 cells of each notebook are rewritten from ``scripts/links.py``: the first cell (the
 "Open in Colab" badge) and the first code cell (the Colab setup cell, inserted before
-the first code cell if missing). Both carry the cell tag ``voila-hide``
+the first code cell if missing); a notebook of the Korean edition (``notebooks/ko/``)
+gets the badge in Korean. Both carry the cell tag ``voila-hide``
 (``VOILA_HIDE_TAG``): the Voila app leaves those cells out (``voila.json``, and
 ``binder/postBuild`` for the Jupyter server's Voila route), so it shows no badge and no
 install note. After running, widget state is removed from the notebook metadata
@@ -35,7 +37,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # links.py, beside this file
-from links import colab_badge_markdown, colab_setup_source  # noqa: E402
+from links import TRANSLATIONS, colab_badge_markdown, colab_setup_source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = ("fast", "cpu", "book")
@@ -73,6 +75,11 @@ def colab_cell_index(nb: nbformat.NotebookNode, name: str) -> tuple[int, bool]:
     if any(cell.get("id") == COLAB_CELL_ID for cell in nb.cells):
         raise ValueError(f"{name}: the cell with id {COLAB_CELL_ID!r} must be the first code cell")
     return code[0], False
+
+
+def notebook_name(path: Path) -> str:
+    """The name ``links.colab_url`` takes: the file name, with ``ko/`` before it for the Korean edition."""
+    return f"{path.parent.name}/{path.name}" if path.parent.name in TRANSLATIONS else path.name
 
 
 def refresh_badge(nb: nbformat.NotebookNode, name: str) -> bool:
@@ -123,7 +130,7 @@ def refresh_cells(nb: nbformat.NotebookNode, name: str) -> bool:
 def refresh_notebook(path: Path) -> bool:
     """``refresh_cells`` on the file, written back (as nbformat writes it) only if it changed."""
     nb = nbformat.read(path, as_version=4)
-    changed = refresh_cells(nb, path.name)
+    changed = refresh_cells(nb, notebook_name(path))
     if changed:
         nbformat.validate(nb)
         nbformat.write(nb, path)
@@ -138,7 +145,7 @@ def execute_notebook(path: Path, timeout: int, extra_source: str | None = None) 
     cell appended to the returned notebook (its outputs are the last cell's).
     """
     nb = nbformat.read(path, as_version=4)
-    refresh_cells(nb, path.name)
+    refresh_cells(nb, notebook_name(path))
     if extra_source is not None:
         nb.cells.append(nbformat.v4.new_code_cell(extra_source))
     client = NotebookClient(

@@ -60,7 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 README_IMAGES = ROOT / "docs" / "images"
 NOTEBOOKS = ("07-2-convolutions-for-images.ipynb", "07-3-padding-and-strides.ipynb", "07-5-pooling.ipynb",
-             "07-6-lenet.ipynb", "explorers.ipynb")
+             "07-6-lenet.ipynb", "explorers.ipynb", "ko/07-5-pooling.ipynb")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # As root in a container Chromium needs --no-sandbox; the rest keep a closed network quiet.
 CHROMIUM_ARGS = [
@@ -214,6 +214,7 @@ def home() -> Iterator[Path]:
     """A temporary folder holding every Jupyter folder and, in notebooks/, copies of the notebooks."""
     folder = Path(tempfile.mkdtemp(prefix="course-browser-"))
     (folder / "notebooks").mkdir()
+    (folder / "notebooks" / "ko").mkdir()
     for name in NOTEBOOKS:
         shutil.copy2(ROOT / "notebooks" / name, folder / "notebooks" / name)
     # No "news" pop-up over the notebook (it would also try to reach the network).
@@ -592,6 +593,38 @@ def test_pooling_explorer_in_jupyterlab(page, lab):
     expect_text(explorer, "max pooling: 28×28 → 14×14")
     readme_image(page, "explorer-pooling.png", explorer, cell(explorer, "output", 6 * 14 + 7))
     check_pooling(page, explorer, sample_image())
+
+
+# ----------------------------------------------------------------------------- the Korean edition
+# Draws ``text`` and a character no font has (U+10FFFD, drawn as the "missing glyph" box) on a
+# canvas in ``font``; the two drawings are the same when ``text`` has no glyphs in any font.
+SAME_AS_MISSING_GLYPH = """([text, font]) => {
+    const draw = (t) => { const c = document.createElement('canvas'); c.width = 64; c.height = 40;
+        const g = c.getContext('2d'); g.font = font; g.fillText(t, 4, 30);
+        return Array.from(g.getImageData(0, 0, 64, 40).data).join(','); };
+    return draw(text) === draw(String.fromCodePoint(0x10FFFD));
+}"""
+
+
+def test_korean_notebook_in_jupyterlab_shows_hangul_and_answers_in_korean(page, lab):
+    from playwright.sync_api import expect
+
+    run_all(page, lab, "ko/07-5-pooling.ipynb")
+    heading = page.locator(f"{NOTEBOOK} .jp-MarkdownOutput h1").first
+    expect(heading).to_contain_text("7.5 풀링")
+    font = heading.evaluate("(e) => getComputedStyle(e).fontWeight + ' 24px ' + getComputedStyle(e).fontFamily")
+    assert page.evaluate(SAME_AS_MISSING_GLYPH, [chr(0x10FFFD), font]) is True  # the check can fail
+    if page.evaluate(SAME_AS_MISSING_GLYPH, ["풀", font]):
+        page.screenshot(path=str(page.shots / "99-no-hangul-font.png"))
+        message = f"this machine has no font with Hangul for {font!r}: install one, e.g. apt-get install fonts-nanum"
+        if os.environ.get("COURSE_REQUIRE_BROWSER", "").strip() not in ("", "0"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    verdict = page.locator(f"{NOTEBOOK} .jp-OutputArea-output", has_text="자리에 답을 쓰고").first
+    verdict.scroll_into_view_if_needed()
+    shot(page, verdict, "01-verdict-in-korean")
+    heading.scroll_into_view_if_needed()
+    page.screenshot(path=str(page.shots / "02-after-run-all.png"))
 
 
 # ----------------------------------------------------------------------------- 7.6: LeNet's receptive fields

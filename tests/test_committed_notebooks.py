@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT / "scripts"))  # run_notebooks.py, tag_housekeeping.
 import run_notebooks  # noqa: E402
 import tag_housekeeping  # noqa: E402
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "notebooks" / "ko").glob("*.ipynb"))  # with the Korean edition
+NOTEBOOK_IDS = [path.relative_to(ROOT / "notebooks").as_posix() for path in NOTEBOOKS]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TAG = run_notebooks.VOILA_HIDE_TAG
 BADGE_NOTE = "On Colab, the first code cell installs the course package"
@@ -57,7 +58,7 @@ def ended_early(cell: nbformat.NotebookNode) -> bool:
 
 
 # ----------------------------------------------------------------------------- saved outputs
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_no_saved_progress_bar_is_at_its_first_state(path):
     """Every saved bar shows where training ended: the whole count for a run that completed, more
     than nothing for one that stopped early; and its cell is NBVAL_IGNORE_OUTPUT (the final line
@@ -90,7 +91,7 @@ def words_of_its_own(text: str) -> bool:
     return not re.fullmatch(r"[A-Z]\w*\((\w+=.*)?\)", text, flags=re.S)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_every_widget_output_has_a_picture_or_words(path):
     """A widget output opened without its kernel shows its PNG or its text/plain: one of them
     must be there and say something (progress bars are judged by the test above)."""
@@ -176,7 +177,7 @@ def test_tag_housekeeping_adds_only_the_tags(tmp_path):
     assert refused.returncode == 2 and "run_notebooks.py --refresh" in refused.stderr, refused
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_committed_notebook_tags_its_housekeeping_cells_and_no_other(path):
     nb = nbformat.read(path, as_version=4)
     housekeeping = tag_housekeeping.housekeeping_cells(nb, path.name)

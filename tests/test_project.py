@@ -31,6 +31,16 @@ def test_readme_quick_start_has_exactly_two_commands():
     assert "pytest" in commands[1]
 
 
+def test_the_korean_readme_has_the_same_two_commands_and_every_korean_notebook():
+    korean = (ROOT / "README.ko.md").read_text(encoding="utf-8")
+    section = korean.split("## 빠른 시작", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(?:bash|sh|shell)?\n(.*?)```", section, flags=re.S)
+    assert [line.strip() for block in blocks for line in block.splitlines() if line.strip()] == quick_start_commands()
+    for path in sorted((ROOT / "notebooks" / "ko").glob("*.ipynb")):
+        assert f"](notebooks/ko/{path.name})" in korean and links.colab_url(f"ko/{path.name}") in korean, path.name
+    assert "](README.ko.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = quick_start_commands()[1]
@@ -125,6 +135,9 @@ def test_readme_lists_every_notebook_with_its_colab_badge():
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         assert f"](notebooks/{path.name})" in readme, f"{path.name} is not in the README's table"
         assert links.colab_url(path.name) in readme, f"the README has no Colab badge for {path.name}"
+    for path in sorted((ROOT / "notebooks" / "ko").glob("*.ipynb")):  # the Korean column
+        assert f"](notebooks/ko/{path.name})" in readme, f"ko/{path.name} is not in the README's table"
+        assert links.colab_url(f"ko/{path.name}") in readme, f"the README has no Colab badge for ko/{path.name}"
 
 
 def test_readme_links_point_at_the_one_repository():

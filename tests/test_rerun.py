@@ -21,7 +21,8 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "notebooks" / "ko").glob("*.ipynb"))  # with the Korean edition
+NOTEBOOK_IDS = [path.relative_to(ROOT / "notebooks").as_posix() for path in NOTEBOOKS]
 IGNORED = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "NBVAL_RAISES_EXCEPTION")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -43,7 +44,7 @@ def printed(outputs: list[nbformat.NotebookNode]) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_every_cell_gives_the_same_output_when_run_twice(path, tmp_path):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,

@@ -35,11 +35,14 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import unicodedata
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import torch
+
+from course_utils.language import say
 
 __all__ = [
     "PLACEHOLDER",
@@ -95,7 +98,7 @@ def answer_check(check: _Check) -> _Check:
     @functools.wraps(check)
     def run(answer: object, *args: Any, **kwargs: Any) -> None:
         if answer is ... or answer is None:
-            print(PLACEHOLDER)
+            print(say(PLACEHOLDER))
             return
         _current.append(_key(check.__qualname__, args, kwargs))
         try:
@@ -108,7 +111,9 @@ def answer_check(check: _Check) -> _Check:
 
 def _why_text(why: str) -> str:
     lines = why.splitlines() or [""]
-    return "\n".join(["   Why: " + lines[0]] + ["        " + line for line in lines[1:]])
+    label = say("   Why: ")
+    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in label)  # Hangul: 2 columns
+    return "\n".join([label + lines[0]] + [" " * width + line for line in lines[1:]])
 
 
 def _shown(answer: object) -> str:
@@ -127,29 +132,29 @@ def report(ok: bool, answer: object, expected: object, *, hint: str, why: str,
     key = _current[-1] if _current else ("report", repr(expected), why)
     solution = _Solution(str(expected), why)
     _last_solution[:] = [solution]
-    said = wrong or f"you answered {_shown(answer)}"
+    said = wrong or say("you answered {answer}", answer=_shown(answer))
     if ok:
-        print(f"✅ Correct: {expected}.")
+        print(say("✅ Correct: {expected}.", expected=expected))
         print(_why_text(why))
         return
     tries = _wrong_tries.get(key, 0) + 1
     _wrong_tries[key] = tries
     if tries == 1:
-        print(f"❌ Not quite: {said}.")
-        print(f"💡 Hint: {hint}")
-        print("   Try again, or run show_solution() to see the worked answer.")
+        print(say("❌ Not quite: {said}.", said=said))
+        print(say("💡 Hint: {hint}", hint=hint))
+        print(say("   Try again, or run show_solution() to see the worked answer."))
         return
-    print(f"❌ Not quite: {said}, expected {expected}.")
+    print(say("❌ Not quite: {said}, expected {expected}.", said=said, expected=expected))
     print(_why_text(why))
 
 
 def show_solution() -> None:
     """Print the expected value and the worked solution of the exercise answered last."""
     if not _last_solution:
-        print(NO_SOLUTION_YET)
+        print(say(NO_SOLUTION_YET))
         return
     solution = _last_solution[0]
-    print(f"Solution: {solution.expected}.")
+    print(say("Solution: {expected}.", expected=solution.expected))
     print(_why_text(solution.why))
 
 
@@ -200,13 +205,15 @@ def as_pair(answer: object) -> tuple[int, ...] | None:
 def tensor_report(answer: object, expected: torch.Tensor, *, hint: str, why: str, atol: float = 1e-5) -> None:
     """Report on a tensor answer: right shape and values (within ``atol``) pass."""
     if not isinstance(answer, torch.Tensor):
-        report(False, answer, f"a tensor of shape {tuple(expected.shape)}:\n{expected}", hint=hint, why=why,
-               wrong=f"expected a tensor of shape {tuple(expected.shape)}, got {type(answer).__name__}")
+        report(False, answer, say("a tensor of shape {shape}:\n{tensor}", shape=tuple(expected.shape), tensor=expected),
+               hint=hint, why=why, wrong=say("expected a tensor of shape {shape}, got {kind}",
+                                             shape=tuple(expected.shape), kind=type(answer).__name__))
         return
     if answer.shape != expected.shape:
-        report(False, answer, f"shape {tuple(expected.shape)}:\n{expected}", hint=hint, why=why,
-               wrong=f"your tensor has shape {tuple(answer.shape)}, not {tuple(expected.shape)}")
+        report(False, answer, say("shape {shape}:\n{tensor}", shape=tuple(expected.shape), tensor=expected),
+               hint=hint, why=why, wrong=say("your tensor has shape {shape}, not {expected}",
+                                             shape=tuple(answer.shape), expected=tuple(expected.shape)))
         return
     ok = torch.allclose(answer.detach().float(), expected.float(), atol=atol)
-    shown = f"a {tuple(expected.shape)} tensor that matches" if ok else f"\n{expected}"
-    report(ok, answer, shown, hint=hint, why=why, wrong="right shape, different values")
+    shown = say("a {shape} tensor that matches", shape=tuple(expected.shape)) if ok else f"\n{expected}"
+    report(ok, answer, shown, hint=hint, why=why, wrong=say("right shape, different values"))

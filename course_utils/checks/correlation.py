@@ -38,6 +38,7 @@ from course_utils.checks._verdict import (
     report,
     reset_attempts,  # noqa: F401  (the module's doctest starts afresh with it)
 )
+from course_utils.language import say
 from course_utils.shapes import IntOrPair, conv_output_shape, to_2tuple
 
 __all__ = [
@@ -106,7 +107,7 @@ def _function_report(fn: Callable[..., Any], cases: Sequence[tuple[tuple[Any, ..
         try:
             result, names = _call(fn, *args)
         except _Unanswered:
-            print(PLACEHOLDER)
+            print(say(PLACEHOLDER))
             return
         except Exception as error:  # the student's code failed: say where, as a wrong answer
             report(False, fn, "a function that runs", hint=hint, why=why,
@@ -380,7 +381,7 @@ def check_derivative_kernel_size(answer: object, order: int | None = None) -> No
         try:
             got, _ = _call(fn, d)
         except _Unanswered:
-            print(PLACEHOLDER)
+            print(say(PLACEHOLDER))
             return
         except Exception as error:
             report(False, fn, "a function that runs", hint=hint, why=why,

@@ -25,6 +25,7 @@ from torch.overrides import TorchFunctionMode
 
 from course_utils import validate
 from course_utils.checks._verdict import PLACEHOLDER, answer_check, as_int, as_number, report
+from course_utils.language import say
 from course_utils.shapes import IntOrPair, _pair, conv_output_shape, pool_output_shape, to_2tuple
 
 __all__ = [
@@ -99,7 +100,7 @@ def _function_check(answer: object, name: str, example: str, cases: Sequence[tup
         try:
             result, names = _call(function, *case)
         except _Placeholder:
-            print(PLACEHOLDER)
+            print(say(PLACEHOLDER))
             return
         called |= names
         expected = oracle(*case)

@@ -25,6 +25,7 @@ from torch.nn.modules.utils import _pair
 from course_utils import validate
 from course_utils.checks._verdict import (
     PLACEHOLDER, answer_check, as_int, as_number, report, reset_attempts, tensor_report)
+from course_utils.language import say
 
 __all__ = [
     "check_weight_memory",
@@ -223,7 +224,7 @@ def check_lenet_variant(answer: object, pool: str = "avg", activation: str = "si
     dropout = validate.fraction(dropout, "dropout", example=0.5)
     built = _built(answer)
     if built is None:
-        print(PLACEHOLDER)
+        print(say(PLACEHOLDER))
         return
     reference = _reference_lenet(pool, activation, dropout)
     want, got = [_signature(m) for m in _leaves(reference)], _relu_first([_signature(m) for m in _leaves(built)])
@@ -243,7 +244,7 @@ def check_lenet_variant(answer: object, pool: str = "avg", activation: str = "si
                                     if dropout else "") + "; keep every kernel size, padding, stride and width.")
     why = "LeNet's layers with " + ", ".join(changes) + ":\n" + "\n".join(want)
     report(wrong is None, answer, "a LeNet with these layers", hint=hint, why=why,
-           wrong=wrong or f"you answered {answer!r}")
+           wrong=wrong or say("you answered {answer}", answer=repr(answer)))
 
 
 # --------------------------------------------------------------------------- tensors
@@ -314,7 +315,7 @@ def check_lenet_input(answer: Callable[[torch.Tensor], torch.Tensor], size: int 
         except NotImplementedError:
             got = None
         if got is None or got is ...:
-            print(PLACEHOLDER)
+            print(say(PLACEHOLDER))
             return
         wrong = _input_difference(got, F.pad(images[:, None].float() / 255, (border,) * 4))
         if wrong is not None:

@@ -26,6 +26,7 @@ from torch.overrides import TorchFunctionMode
 
 from course_utils import validate
 from course_utils.checks._verdict import PLACEHOLDER, answer_check, as_int, as_number, report, tensor_report
+from course_utils.language import say
 
 __all__ = [
     "check_batch_norm",
@@ -288,7 +289,7 @@ def _compare_outputs(fn: Callable[..., Any], cases: Sequence[tuple[tuple[Any, ..
                        wrong=f"for an input of shape {shape} your output is off by up to {error:.3g}")
                 return
     except _Placeholder:
-        print(PLACEHOLDER)
+        print(say(PLACEHOLDER))
         return
     shapes = ", ".join(str(tuple(args[0].shape)) for args, _ in cases)
     report(True, answer, task, hint=hint, why=f"{why}\nagrees with PyTorch on inputs of shape {shapes}")

@@ -1,0 +1,48 @@
+"""The language the package speaks to a student: English (the default) or Korean.
+
+A notebook of the Korean edition (``notebooks/ko/``) calls ``set_language("ko")`` in its
+setup cell; from then on what a student reads from the package (self-check verdicts, the
+size line of a training cell) is Korean. Error messages for programmers stay English.
+
+Every such text is written in English where it is used, as a ``str.format`` template, and
+passed through :func:`say`; the Korean templates live in ``course_utils/locales/ko.py``,
+keyed by the English one (a test checks that every template used has its translation).
+
+>>> say("✅ Correct: {expected}.", expected=9)
+'✅ Correct: 9.'
+>>> set_language("ko"); say("✅ Correct: {expected}.", expected=9)
+'✅ 정답: 9.'
+>>> set_language("en")
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from course_utils.locales import ko
+
+__all__ = ["LANGUAGES", "Language", "get_language", "say", "set_language"]
+
+Language = Literal["en", "ko"]
+LANGUAGES: tuple[Language, ...] = ("en", "ko")
+_CATALOGS: dict[str, dict[str, str]] = {"ko": ko.TEMPLATES}
+_current: list[Language] = ["en"]
+
+
+def set_language(language: Language) -> None:
+    """Speak ``language`` ("en" or "ko") from now on in this kernel."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(map(repr, LANGUAGES))}, got {language!r}: "
+                         f"write e.g. set_language('ko')")
+    _current[0] = language
+
+
+def get_language() -> Language:
+    """The language in use ("en" unless :func:`set_language` chose another)."""
+    return _current[0]
+
+
+def say(english: str, **fields: Any) -> str:
+    """``english`` (a ``str.format`` template) in the language in use, filled with ``fields``."""
+    template = _CATALOGS.get(_current[0], {}).get(english, english)
+    return template.format(**fields)
