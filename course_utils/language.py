@@ -1,8 +1,9 @@
 """The language the package speaks to a student: English (the default) or Korean.
 
 A notebook of the Korean edition (``notebooks/ko/``) calls ``set_language("ko")`` in its
-setup cell; from then on what a student reads from the package (self-check verdicts, the
-size line of a training cell) is Korean. Error messages for programmers stay English.
+setup cell; from then on what a student reads from the package (self-check verdicts, hints,
+worked answers and what a wrong answer got wrong, the size line of a training cell) is Korean.
+Error messages for programmers stay English.
 
 Every such text is written in English where it is used, as a ``str.format`` template, and
 passed through :func:`say`; the Korean templates live in ``course_utils/locales/ko.py``,

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import ast
+import re
 import string
 from pathlib import Path
 
 import pytest
+import torch
+from torch import nn
 
 import course_utils
+from course_utils import checks
 from course_utils.checks import _verdict
 from course_utils.language import get_language, say, set_language
 from course_utils.locales import ko
+from course_utils.shapes import LayerSpec
 from course_utils.sizes import training_setup
 
 PACKAGE = Path(course_utils.__file__).resolve().parent
@@ -118,3 +123,121 @@ def test_the_size_line_of_a_training_cell_is_korean(korean):
 
 def test_the_size_line_stays_english_by_default():
     assert str(training_setup("lenet", "book", verbose=False)) == "[size book: chosen in the call] LeNet: the book's settings"
+
+
+# --------------------------------------------------------------------------- self-checks: hints, worked answers, wrong=
+def _repeats_the_edge(X, p):
+    """Mirror padding that repeats the border pixel: a typical wrong mirror_pad."""
+    rows = torch.cat([X[:p].flip(0), X, X[-p:].flip(0)], 0)
+    return torch.cat([rows[:, :p].flip(1), rows, rows[:, -p:].flip(1)], 1)
+
+
+def _answer_some_checks_wrongly(capsys) -> list[str]:
+    """A few self-checks of different modules answered wrongly (a hint, then the worked answer)."""
+    _verdict.reset_attempts()
+    checks.check_conv_param_count(100, in_channels=1, out_channels=6, kernel_size=5)
+    checks.check_conv_param_count(100, in_channels=1, out_channels=6, kernel_size=5)
+    checks.check_window_count(3, input_size=(4, 4), kernel_size=2, pixel=(0, 1))
+    checks.show_solution()
+    checks.check_mirror_pad(_repeats_the_edge)
+    checks.check_max_blocks(8, image_size=224)
+    checks.check_max_blocks(8, image_size=224)
+    checks.check_norm_statistics(32, "batch", (32, 64, 14, 14))
+    checks.check_pool2d(torch.zeros(2, 2), torch.arange(16.0).reshape(4, 4), 2, mode="avg")
+    _verdict.reset_attempts()
+    return capsys.readouterr().out.splitlines()
+
+
+_AGAIN = "   Try again, or run show_solution() to see the worked answer."
+
+
+def test_the_self_checks_stay_word_for_word_english_by_default(capsys):
+    assert get_language() == "en"
+    assert _answer_some_checks_wrongly(capsys) == [  # the output before the checks went through say()
+        "❌ Not quite: you answered 100.",
+        "💡 Hint: every output channel has one k_h × k_w kernel per input channel, plus one bias.",
+        _AGAIN,
+        "❌ Not quite: you answered 100, expected 156.",
+        "   Why: weights 6·1·5·5 = 150 + biases 6 = 156",
+        "❌ Not quite: you answered 3.",
+        "💡 Hint: count the window positions (top-left corner (i, j), 0 <= i <= n_h − k_h, 0 <= j <= n_w − k_w) "
+        "whose window covers the pixel, one side at a time, then multiply.",
+        _AGAIN,
+        "Solution: 2.",
+        "   Why: rows: the windows starting at rows 0…0 cover row 0 (1 of them)",
+        "        columns: the windows starting at columns 0…1 cover column 1 (2 of them)",
+        "        1 · 2 = 2 windows read pixel (0, 1)",
+        "❌ Not quite: mirror_pad((4, 5), 1) gives different values (your border repeats the edge pixel; reflection "
+        "mirrors around it, so the edge appears once).",
+        "💡 Hint: the p rows above X are rows p, p−1, …, 1 of X (row 0 is the edge and is not repeated): "
+        "X[1:p + 1].flip(0); do the rows first, then the columns of the taller tensor.",
+        _AGAIN,
+        "❌ Not quite: you answered 8.",
+        "💡 Hint: each block's 2×2 pooling with stride 2 halves the side, rounding down; count the halvings until the "
+        "side is 1, the last size a block can still receive and shrink no further.",
+        _AGAIN,
+        "❌ Not quite: you answered 8, expected 7.",
+        "   Why: 224 → 112 → 56 → 28 → 14 → 7 → 3 → 1: 7 blocks; block 8 would get 1×1 and has no 2×2 window to pool",
+        "        (⌊log₂ 224⌋ = 7)",
+        "❌ Not quite: you answered 32.",
+        "💡 Hint: ask which axes are averaged over and which are kept: batch normalization keeps one mean per channel; "
+        "multiply the sizes of the kept axes.",
+        _AGAIN,
+        "❌ Not quite: right shape, different values.",
+        "💡 Hint: slide a 2 window with stride 2 over each channel separately and take the mean of each window; the "
+        "channels are not mixed.",
+        _AGAIN,
+    ]
+
+
+def test_the_self_checks_give_their_hints_worked_answers_and_wrong_texts_in_korean(korean, capsys):
+    lines = _answer_some_checks_wrongly(capsys)
+    hints = [line for line in lines if line.startswith("💡")]
+    assert len(hints) == 6 and all(line.startswith("💡 힌트: ") for line in hints)
+    assert lines[1] == "💡 힌트: 출력 채널마다 입력 채널 하나당 k_h × k_w 커널이 하나씩 있고, 편향도 하나 있습니다."
+    assert lines[4] == "   이유: 가중치 6·1·5·5 = 150 + 편향 6 = 156"
+    assert lines[8:12] == [
+        "풀이: 2.",
+        "   이유: 행: 시작 행이 0…0인 창이 행 0에 걸칩니다(1개)",
+        "         열: 시작 열이 0…1인 창이 열 1에 걸칩니다(2개)",
+        "         1 · 2 = 2개의 창이 픽셀 (0, 1)을 읽습니다",
+    ]
+    assert lines[12] == ("❌ 아직 아닙니다: mirror_pad((4, 5), 1)의 값이 다릅니다(테두리에서 가장자리 픽셀이 반복됩니다. "
+                         "반사는 가장자리를 축으로 뒤집으므로 가장자리는 한 번만 나옵니다).")
+    assert lines[19] == ("   이유: 224 → 112 → 56 → 28 → 14 → 7 → 3 → 1: 블록 7개. 8번째 블록은 1×1 크기를 받게 되어 "
+                         "풀링할 2×2 창이 없습니다")
+    assert lines[22] == ("💡 힌트: 어느 축에 걸쳐 평균을 내고 어느 축을 남기는지 생각해 보세요: 배치 정규화는 채널마다 "
+                         "평균 하나를 남깁니다. 남는 축의 크기를 곱하세요.")
+    assert lines[25] == "💡 힌트: 크기 2, 보폭 2인 창을 채널마다 따로 밀면서 창마다 평균을 구하세요. 채널끼리는 섞이지 않습니다."
+
+
+_HANGUL = re.compile(r"[가-힣]")
+
+
+_FORMULA_ONLY = {"output_shape", "pool_output_shape", "convolution_value"}  # their worked answer is a formula
+_CALLS = {
+    "output_shape": lambda: checks.check_output_shape((3, 3), input_shape=(8, 10), kernel_size=3, padding=1, stride=2),
+    "pool_output_shape": lambda: checks.check_pool_output_shape(5, input_shape=8, kernel_size=2),
+    "receptive_field": lambda: checks.check_receptive_field((3, 3), [LayerSpec("conv", 3),
+                                                                     LayerSpec("pool", 2, stride=2)]),
+    "corr2d": lambda: checks.check_corr2d(torch.zeros(2, 2), torch.arange(9.0).reshape(3, 3), torch.ones(2, 2)),
+    "module_output_shape": lambda: checks.check_module_output_shape((1, 6, 8, 8), nn.Conv2d(1, 6, 3), (1, 1, 8, 8)),
+    "convolution_value": lambda: checks.check_convolution_value(3, [1, 2, 3], [4, 5, 6], 2),
+    "blur_kernel": lambda: checks.check_blur_kernel(torch.ones(3, 3)),
+    "pool_cost": lambda: checks.check_pool_cost(2, input_shape=(2, 28, 28), pool_size=2),
+    "max_from_relu": lambda: checks.check_max_from_relu(lambda a, b: torch.maximum(a, b)),
+    "output_memory": lambda: checks.check_output_memory(1.0, nn.Sequential(nn.Conv2d(1, 2, 3)), (4, 1, 8, 8)),
+    "bottleneck_saving": lambda: checks.check_bottleneck_saving(1, 192, 16, 32, kernel_size=5, size=12),
+    "running_mean": lambda: checks.check_running_mean(5.0, batch_means=[5.0, 5.0]),
+    "normalizer": lambda: checks.check_normalizer(lambda X: X, "layer"),
+}
+
+
+@pytest.mark.parametrize("name", list(_CALLS))
+def test_every_kind_of_check_hints_and_explains_in_korean(korean, name, capsys):
+    _CALLS[name]()
+    first = capsys.readouterr().out.splitlines()
+    assert first[0].startswith("❌ 아직 아닙니다: ") and first[1].startswith("💡 힌트: ") and _HANGUL.search(first[1])
+    _CALLS[name]()
+    why = capsys.readouterr().out.split("   이유: ", 1)[1]
+    assert name in _FORMULA_ONLY or _HANGUL.search(why), why

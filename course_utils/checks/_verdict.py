@@ -118,7 +118,7 @@ def _why_text(why: str) -> str:
 
 def _shown(answer: object) -> str:
     if isinstance(answer, torch.Tensor) and answer.numel() > 8:
-        return f"a tensor of shape {tuple(answer.shape)}"
+        return say("a tensor of shape {shape}", shape=tuple(answer.shape))
     text = repr(answer)
     return text if len(text) <= 200 else text[:197] + "..."
 

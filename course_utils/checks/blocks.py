@@ -31,6 +31,7 @@ from torch import nn
 from course_utils import validate
 from course_utils.checks._verdict import answer_check, as_int, as_number, report
 from course_utils.fields import receptive_fields
+from course_utils.language import say
 
 __all__ = [
     "check_max_blocks",
@@ -76,10 +77,13 @@ def check_max_blocks(answer: object, image_size: int) -> None:
             sides.append(X.shape[-1])
     blocks = len(sides) - 1
     path = " → ".join(map(str, sides))
-    why = (f"{path}: {blocks} block{'s' if blocks != 1 else ''}; block {blocks + 1} would get {sides[-1]}×{sides[-1]} "
-           f"and has no 2×2 window to pool\n(⌊log₂ {image_size}⌋ = {math.floor(math.log2(image_size))})")
-    hint = ("each block's 2×2 pooling with stride 2 halves the side, rounding down; count the halvings until the side "
-            "is 1, the last size a block can still receive and shrink no further.")
+    why = say("{path}: {blocks} block; block {next} would get {side}×{side} and has no 2×2 window to pool\n"
+              "(⌊log₂ {image}⌋ = {log})" if blocks == 1 else
+              "{path}: {blocks} blocks; block {next} would get {side}×{side} and has no 2×2 window to pool\n"
+              "(⌊log₂ {image}⌋ = {log})", path=path, blocks=blocks, next=blocks + 1, side=sides[-1],
+              image=image_size, log=math.floor(math.log2(image_size)))
+    hint = say("each block's 2×2 pooling with stride 2 halves the side, rounding down; count the halvings until the "
+               "side is 1, the last size a block can still receive and shrink no further.")
     report(as_int(answer) == blocks, answer, blocks, hint=hint, why=why)
 
 
@@ -116,10 +120,11 @@ def check_layer_count(answer: object, model: nn.Module) -> None:
     for name, kind in layers:
         top = ".".join(name.split(".")[:depth])
         groups[(top, kind)] = groups.get((top, kind), 0) + 1
-    lines = [f"{top}: {count} {kind}" for (top, kind), count in groups.items()]
-    lines.append(f"total = {len(layers)} layers with weights")
-    hint = ("a summary with one row per block hides the layers inside each block: count the convolutions of every "
-            "block (the first number of each (num_convs, out_channels) pair) and add the linear layers.")
+    lines = [say("{name}: {count} conv" if kind == "conv" else "{name}: {count} linear", name=top, count=count)
+             for (top, kind), count in groups.items()]
+    lines.append(say("total = {count} layers with weights", count=len(layers)))
+    hint = say("a summary with one row per block hides the layers inside each block: count the convolutions of every "
+               "block (the first number of each (num_convs, out_channels) pair) and add the linear layers.")
     report(as_int(answer) == len(layers), answer, len(layers), hint=hint, why="\n".join(lines))
 
 
@@ -147,13 +152,15 @@ def check_stack_saving(answer: object, channels: int, num_layers: int, kernel_si
     saved = one - many
     c, k = channels, kernel_size
     why = "\n".join([
-        f"{num_layers} stacked {k}×{k} convolutions see a {field}×{field} field",
-        f"one {field}×{field} convolution: {c}·{c}·{field}·{field} = {one:,} weights",
-        f"{num_layers} × {k}×{k} convolutions: {num_layers} · {c}·{c}·{k}·{k} = {many:,} weights",
-        f"saved: {one:,} − {many:,} = {saved:,}",
+        say("{n} stacked {k}×{k} convolutions see a {field}×{field} field", n=num_layers, k=k, field=field),
+        say("one {field}×{field} convolution: {c}·{c}·{field}·{field} = {weights:,} weights", field=field, c=c,
+            weights=one),
+        say("{n} × {k}×{k} convolutions: {n} · {c}·{c}·{k}·{k} = {weights:,} weights", n=num_layers, k=k, c=c,
+            weights=many),
+        say("saved: {one:,} − {many:,} = {saved:,}", one=one, many=many, saved=saved),
     ])
-    hint = ("a stack of n k×k convolutions sees a field of n·(k − 1) + 1 pixels a side; count the weights of one "
-            "convolution with that kernel and of the n small ones (c·c·k·k each, no biases), then subtract.")
+    hint = say("a stack of n k×k convolutions sees a field of n·(k − 1) + 1 pixels a side; count the weights of one "
+               "convolution with that kernel and of the n small ones (c·c·k·k each, no biases), then subtract.")
     report(as_int(answer) == saved, answer, saved, hint=hint, why=why)
 
 
@@ -183,12 +190,13 @@ def check_nin_block_params(
     counts = [sum(p.numel() for p in conv.parameters()) for conv in convs]
     expected = sum(counts)
     m = mlp_kernel_size
-    lines = [f"first convolution {out_channels}·{in_channels}·{kernel_size}·{kernel_size} + {out_channels} = {counts[0]:,}"]
-    lines += [f"{m}×{m} convolution {i}: {out_channels}·{out_channels}·{m}·{m} + {out_channels} = {count:,}"
-              for i, count in enumerate(counts[1:], start=2)]
-    lines.append(f"total = {expected:,}")
-    hint = ("the first convolution maps the block's input channels to its output channels; every later convolution "
-            "maps the output channels to themselves. Each has c_out·c_in·k·k weights and c_out biases.")
+    lines = [say("first convolution {c_out}·{c_in}·{k}·{k} + {c_out} = {count:,}", c_out=out_channels,
+                 c_in=in_channels, k=kernel_size, count=counts[0])]
+    lines += [say("{m}×{m} convolution {number}: {c}·{c}·{m}·{m} + {c} = {count:,}", m=m, number=i, c=out_channels,
+                  count=count) for i, count in enumerate(counts[1:], start=2)]
+    lines.append(say("total = {total:,}", total=expected))
+    hint = say("the first convolution maps the block's input channels to its output channels; every later "
+               "convolution maps the output channels to themselves. Each has c_out·c_in·k·k weights and c_out biases.")
     report(as_int(answer) == expected, answer, expected, hint=hint, why="\n".join(lines))
 
 
@@ -217,10 +225,11 @@ def check_branch_share(answer: object, block: nn.Module, branch: str) -> None:
     value = as_number(answer)
     ok = value is not None and math.isclose(value, expected, rel_tol=1e-3)
     parts = " + ".join(str(c) for c in channels.values())
-    why = f"{channels[branch]} of {parts} = {total} channels: {channels[branch]} / {total} = {expected:.5g}"
-    hint = ("the block concatenates its branches, so its output channels are the sum of the four branches' last "
-            "convolutions (c1, c2[1], c3[1], c4); divide the branch's channels by that sum. Answer a fraction such "
-            "as 0.3, not a percentage.")
+    why = say("{branch} of {parts} = {total} channels: {branch} / {total} = {share:.5g}", branch=channels[branch],
+              parts=parts, total=total, share=expected)
+    hint = say("the block concatenates its branches, so its output channels are the sum of the four branches' last "
+               "convolutions (c1, c2[1], c3[1], c4); divide the branch's channels by that sum. Answer a fraction "
+               "such as 0.3, not a percentage.")
     report(ok, answer, f"{expected:.5g}", hint=hint, why=why)
 
 
@@ -262,13 +271,16 @@ def check_bottleneck_saving(
     saved = direct - reduce - then
     k, n = kernel_size, size
     why = "\n".join([
-        f"directly: {out_channels}·{n}·{n} outputs × {in_channels}·{k}·{k} = {direct:,}",
-        f"reduced: {reduce_channels}·{n}·{n} × {in_channels}·1·1 = {reduce:,}, then {out_channels}·{n}·{n} × "
-        f"{reduce_channels}·{k}·{k} = {then:,}; together {reduce + then:,}",
-        f"saved: {direct:,} − {reduce + then:,} = {saved:,}",
+        say("directly: {c_out}·{n}·{n} outputs × {c_in}·{k}·{k} = {direct:,}", c_out=out_channels, n=n,
+            c_in=in_channels, k=k, direct=direct),
+        say("reduced: {c_red}·{n}·{n} × {c_in}·1·1 = {reduce:,}, then {c_out}·{n}·{n} × {c_red}·{k}·{k} = {then:,}; "
+            "together {both:,}", c_red=reduce_channels, n=n, c_in=in_channels, reduce=reduce, c_out=out_channels, k=k,
+            then=then, both=reduce + then),
+        say("saved: {one:,} − {many:,} = {saved:,}", one=direct, many=reduce + then, saved=saved),
     ])
-    hint = ("a convolution costs (outputs) × (multiply-adds per output) = c_out·h·w × c_in·k·k; compute it for the "
-            "direct convolution and for the 1×1 reduction plus the convolution on the reduced channels, then subtract.")
+    hint = say("a convolution costs (outputs) × (multiply-adds per output) = c_out·h·w × c_in·k·k; compute it for the "
+               "direct convolution and for the 1×1 reduction plus the convolution on the reduced channels, then "
+               "subtract.")
     report(as_int(answer) == saved, answer, saved, hint=hint, why=why)
 
 
@@ -292,9 +304,12 @@ def check_weight_memory(answer: object, model: nn.Module, X_shape: Sequence[int]
     value = as_number(answer)
     ok = value is not None and math.isclose(value, expected, rel_tol=1e-2)
     size = params[0].element_size() if params else 4
-    copies = "2 (weights and gradients)" if with_gradients else "1 (weights only)"
-    why = (f"{count:,} parameters × {size} bytes ({params[0].dtype if params else torch.float32}) × {copies} = "
-           f"{nbytes:,} bytes; / 2**20 = {expected:.2f} MiB")
-    hint = ("count the parameters, multiply by 4 bytes (float32)" + (", by 2 for the gradients" if with_gradients else "")
-            + ", and divide by 2**20 = 1,048,576 bytes per MiB (not 10**6).")
+    copies = say("2 (weights and gradients)") if with_gradients else say("1 (weights only)")
+    why = say("{count:,} parameters × {size} bytes ({dtype}) × {copies} = {bytes:,} bytes; / 2**20 = {mib:.2f} MiB",
+              count=count, size=size, dtype=params[0].dtype if params else torch.float32, copies=copies, bytes=nbytes,
+              mib=expected)
+    hint = say("count the parameters, multiply by 4 bytes (float32), by 2 for the gradients, and divide by 2**20 = "
+               "1,048,576 bytes per MiB (not 10**6)." if with_gradients else
+               "count the parameters, multiply by 4 bytes (float32), and divide by 2**20 = 1,048,576 bytes per MiB "
+               "(not 10**6).")
     report(ok, answer, f"{expected:.2f} MiB", hint=hint, why=why)

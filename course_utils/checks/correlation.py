@@ -110,29 +110,32 @@ def _function_report(fn: Callable[..., Any], cases: Sequence[tuple[tuple[Any, ..
             print(say(PLACEHOLDER))
             return
         except Exception as error:  # the student's code failed: say where, as a wrong answer
-            report(False, fn, "a function that runs", hint=hint, why=why,
-                   wrong=f"your function raised {type(error).__name__}: {error} (inputs of shapes {shapes})")
+            report(False, fn, say("a function that runs"), hint=hint, why=why,
+                   wrong=say("your function raised {error_type}: {error} (inputs of shapes {shapes})",
+                             error_type=type(error).__name__, error=error, shapes=shapes))
             return
         called |= names
         if not isinstance(result, torch.Tensor) or result.shape != expected.shape:
-            got = f"shape {tuple(result.shape)}" if isinstance(result, torch.Tensor) else type(result).__name__
-            report(False, fn, f"shape {tuple(expected.shape)}", hint=hint, why=why,
-                   wrong=f"for inputs of shapes {shapes} your function returned {got}, expected shape "
-                         f"{tuple(expected.shape)}")
+            got = (say("shape {shape}", shape=tuple(result.shape)) if isinstance(result, torch.Tensor)
+                   else type(result).__name__)
+            report(False, fn, say("shape {shape}", shape=tuple(expected.shape)), hint=hint, why=why,
+                   wrong=say("for inputs of shapes {shapes} your function returned {got}, expected shape {expected}",
+                             shapes=shapes, got=got, expected=tuple(expected.shape)))
             return
         if not torch.allclose(result.detach().double(), expected.double(), atol=1e-4, rtol=1e-4):
-            report(False, fn, "the same numbers as PyTorch", hint=hint, why=why,
-                   wrong=f"for inputs of shapes {shapes} the shape is right but the values differ from PyTorch's")
+            report(False, fn, say("the same numbers as PyTorch"), hint=hint, why=why,
+                   wrong=say("for inputs of shapes {shapes} the shape is right but the values differ from PyTorch's",
+                             shapes=shapes))
             return
     if _used_convolution(called):
-        report(False, fn, "a function without PyTorch's convolution", hint=hint, why=why,
-               wrong="your function calls a PyTorch convolution: the exercise asks you to write the sums yourself")
+        report(False, fn, say("a function without PyTorch's convolution"), hint=hint, why=why,
+               wrong=say("your function calls a PyTorch convolution: the exercise asks you to write the sums yourself"))
         return
     if need_product and not called & set(_MATRIX_PRODUCTS):
-        report(False, fn, "a function built on a matrix product", hint=hint, why=why,
-               wrong="the values are right but no matrix product was used (no @, matmul, mm or einsum)")
+        report(False, fn, say("a function built on a matrix product"), hint=hint, why=why,
+               wrong=say("the values are right but no matrix product was used (no @, matmul, mm or einsum)"))
         return
-    report(True, fn, f"your function agrees with PyTorch on {len(cases)} inputs", hint=hint, why=why)
+    report(True, fn, say("your function agrees with PyTorch on {count} inputs", count=len(cases)), hint=hint, why=why)
 
 
 def _seeded(*shape: int, seed: int) -> torch.Tensor:
@@ -151,11 +154,11 @@ def check_pixelwise_mlp(answer: object) -> None:
     for seed, (c_in, c_out, h, w) in enumerate([(3, 2, 4, 5), (1, 4, 3, 3), (5, 3, 2, 6)]):
         X, W, b = _seeded(c_in, h, w, seed=seed), _seeded(c_out, c_in, seed=seed + 10), _seeded(c_out, seed=seed + 20)
         cases.append(((X, W, b), F.conv2d(X[None], W[:, :, None, None], b)[0]))
-    hint = ("at one pixel (i, j) the channel values X[:, i, j] form a vector of length c_in: multiply it by W and "
-            "add b. Do this for every pixel at once by flattening the pixels, X.reshape(c_in, h * w).")
-    why = ("a kernel with Δ = 0 reads one pixel only, so output channel o at (i, j) is Σ_c W[o, c]·X[c, i, j] + b[o]: "
-           "the same dense layer applied to every pixel's channel vector.\n"
-           "One way: (W @ X.reshape(c_in, -1) + b[:, None]).reshape(c_out, h, w)")
+    hint = say("at one pixel (i, j) the channel values X[:, i, j] form a vector of length c_in: multiply it by W and "
+               "add b. Do this for every pixel at once by flattening the pixels, X.reshape(c_in, h * w).")
+    why = say("a kernel with Δ = 0 reads one pixel only, so output channel o at (i, j) is Σ_c W[o, c]·X[c, i, j] + "
+              "b[o]: the same dense layer applied to every pixel's channel vector.\n"
+              "One way: (W @ X.reshape(c_in, -1) + b[:, None]).reshape(c_out, h, w)")
     _function_report(fn, cases, hint=hint, why=why)
 
 
@@ -168,11 +171,11 @@ def check_audio_layer(answer: object) -> None:
     for seed, (n, delta) in enumerate([(10, 1), (16, 2), (7, 3), (5, 0)]):
         x, v, u = _seeded(n, seed=seed), _seeded(2 * delta + 1, seed=seed + 10), float(_seeded(1, seed=seed + 20))
         cases.append(((x, v, u), F.conv1d(x[None, None], v[None, None])[0, 0] + u))
-    hint = ("the output exists only where the whole window fits, for i = Δ … n − 1 − Δ, so it has n − 2Δ values; "
-            "output i is u plus the weights v times the samples x[i − Δ … i + Δ].")
-    why = ("h[i] = u + Σ_{a=−Δ}^{Δ} v[a + Δ]·x[i + a] is a 1-D cross-correlation plus a bias; n samples and a "
-           "window of 2Δ + 1 leave n − 2Δ outputs.\n"
-           "One way: torch.stack([u + (v * x[i:i + len(v)]).sum() for i in range(len(x) - len(v) + 1)])")
+    hint = say("the output exists only where the whole window fits, for i = Δ … n − 1 − Δ, so it has n − 2Δ values; "
+               "output i is u plus the weights v times the samples x[i − Δ … i + Δ].")
+    why = say("h[i] = u + Σ_{{a=−Δ}}^{{Δ}} v[a + Δ]·x[i + a] is a 1-D cross-correlation plus a bias; n samples and a "
+              "window of 2Δ + 1 leave n − 2Δ outputs.\n"
+              "One way: torch.stack([u + (v * x[i:i + len(v)]).sum() for i in range(len(x) - len(v) + 1)])")
     _function_report(fn, cases, hint=hint, why=why)
 
 
@@ -207,8 +210,8 @@ def check_convolution_value(answer: object, f: Sequence[float] | torch.Tensor, g
     symbols = " + ".join(f"f({a})·g({b})" for a, b in terms)
     numbers = " + ".join(f"{_num(f_seq[a])}·{_num(g_seq[b])}" for a, b in terms)
     why = f"(f * g)({i}) = Σ_a f(a)·g({i} − a) = {symbols} = {numbers} = {_num(expected)}"
-    hint = (f"only the pairs whose indices add up to {i} contribute: f(a)·g({i} − a) for every a where both are "
-            "defined; the kernel's index runs backwards while f's runs forwards.")
+    hint = say("only the pairs whose indices add up to {i} contribute: f(a)·g({i} − a) for every a where both are "
+               "defined; the kernel's index runs backwards while f's runs forwards.", i=i)
     value = as_number(answer)
     report(value is not None and math.isclose(value, expected, rel_tol=1e-6, abs_tol=1e-9), answer,
            _num(expected), hint=hint, why=why)
@@ -233,11 +236,16 @@ def check_window_count(answer: object, input_size: IntOrPair, kernel_size: IntOr
     for name, p, size, ks in (("rows", row, n[0], k[0]), ("columns", col, n[1], k[1])):
         first, last = max(0, p - ks + 1), min(p, size - ks)
         counts.append(last - first + 1)
-        lines.append(f"{name}: the windows starting at {name} {first}…{last} cover {name[:-1]} {p} ({counts[-1]} of them)")
-    reads = "window reads" if expected == 1 else "windows read"
-    lines.append(f"{counts[0]} · {counts[1]} = {expected} {reads} pixel ({row}, {col})")
-    hint = ("count the window positions (top-left corner (i, j), 0 <= i <= n_h − k_h, 0 <= j <= n_w − k_w) whose "
-            "window covers the pixel, one side at a time, then multiply.")
+        lines.append(say("rows: the windows starting at rows {first}…{last} cover row {index} ({count} of them)"
+                         if name == "rows" else
+                         "columns: the windows starting at columns {first}…{last} cover column {index} "
+                         "({count} of them)",
+                         first=first, last=last, index=p, count=counts[-1]))
+    lines.append(say("{rows} · {columns} = {count} window reads pixel ({row}, {column})" if expected == 1 else
+                     "{rows} · {columns} = {count} windows read pixel ({row}, {column})",
+                     rows=counts[0], columns=counts[1], count=expected, row=row, column=col))
+    hint = say("count the window positions (top-left corner (i, j), 0 <= i <= n_h − k_h, 0 <= j <= n_w − k_w) whose "
+               "window covers the pixel, one side at a time, then multiply.")
     report(as_int(answer) == expected, answer, expected, hint=hint, why="\n".join(lines))
 
 
@@ -261,8 +269,9 @@ def _kernel(answer: object) -> torch.Tensor | None:
 
 
 def _not_a_kernel(answer: object, hint: str, why: str, expected: str) -> None:
-    got = f"shape {tuple(answer.shape)}" if isinstance(answer, torch.Tensor) else type(answer).__name__
-    report(False, answer, expected, hint=hint, why=why, wrong=f"expected a 1-D or 2-D tensor (a kernel), got {got}")
+    got = say("shape {shape}", shape=tuple(answer.shape)) if isinstance(answer, torch.Tensor) else type(answer).__name__
+    report(False, answer, expected, hint=hint, why=why,
+           wrong=say("expected a 1-D or 2-D tensor (a kernel), got {got}", got=got))
 
 
 def _ramp_responses(K: torch.Tensor) -> tuple[float, float, float]:
@@ -293,12 +302,14 @@ def check_directional_kernel(answer: object, v: tuple[float, float]) -> None:
     v1, v2 = _direction(v)
     example = v1 * torch.tensor([[-1.0, 1.0], [0.0, 0.0]]) + v2 * torch.tensor([[-1.0, 0.0], [1.0, 0.0]])
     flat_e, x_e, y_e = _ramp_responses(example.double())
-    why = (f"a directional difference: v1·(right − here) + v2·(below − here), for instance\n{example}\n"
-           f"on a flat image it gives {_num(flat_e)}, on x (brightness = column) {_num(x_e)}, on y (brightness = row) "
-           f"{_num(y_e)}: proportional to v = ({_num(v1)}, {_num(v2)}), so a ramp along (v2, −v1) gives 0")
-    hint = ("combine a horizontal difference (right − left) and a vertical one (below − above) with the weights v1 "
-            "and v2; the weights of an edge kernel add up to 0, so that a flat region gives 0.")
-    wanted = f"a kernel that sees changes along v = ({_num(v1)}, {_num(v2)}) and none along ({_num(v2)}, {_num(-v1)})"
+    why = say("a directional difference: v1·(right − here) + v2·(below − here), for instance\n{example}\n"
+              "on a flat image it gives {flat}, on x (brightness = column) {on_x}, on y (brightness = row) {on_y}: "
+              "proportional to v = ({v1}, {v2}), so a ramp along (v2, −v1) gives 0", example=example,
+              flat=_num(flat_e), on_x=_num(x_e), on_y=_num(y_e), v1=_num(v1), v2=_num(v2))
+    hint = say("combine a horizontal difference (right − left) and a vertical one (below − above) with the weights v1 "
+               "and v2; the weights of an edge kernel add up to 0, so that a flat region gives 0.")
+    wanted = say("a kernel that sees changes along v = ({v1}, {v2}) and none along ({v2}, {minus_v1})",
+                 v1=_num(v1), v2=_num(v2), minus_v1=_num(-v1))
     K = _kernel(answer)
     if K is None:
         _not_a_kernel(answer, hint, why, wanted)
@@ -306,13 +317,15 @@ def check_directional_kernel(answer: object, v: tuple[float, float]) -> None:
     flat, rx, ry = _ramp_responses(K)
     scale = max(abs(rx), abs(ry), K.abs().max().item())
     if abs(flat) > 1e-6 * scale:
-        report(False, answer, "a kernel whose weights add up to 0", hint=hint, why=why,
-               wrong=f"your kernel gives {flat:.4g} on a flat image (its weights add up to {flat:.4g}), not 0")
+        report(False, answer, say("a kernel whose weights add up to 0"), hint=hint, why=why,
+               wrong=say("your kernel gives {flat:.4g} on a flat image (its weights add up to {flat:.4g}), not 0",
+                         flat=flat))
         return
     norm = math.hypot(rx, ry)
     parallel = norm > 1e-9 * scale and abs(rx * v2 - ry * v1) <= 1e-6 * norm * math.hypot(v1, v2)
     report(parallel, answer, wanted, hint=hint, why=why,
-           wrong=f"on x your kernel gives {rx:.4g}, on y {ry:.4g}: not proportional to v = ({_num(v1)}, {_num(v2)})")
+           wrong=say("on x your kernel gives {on_x:.4g}, on y {on_y:.4g}: not proportional to v = ({v1}, {v2})",
+                     on_x=rx, on_y=ry, v1=_num(v1), v2=_num(v2)))
 
 
 def _difference_system(order: int, size: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -344,20 +357,20 @@ def check_second_difference(answer: object) -> None:
     size = _min_size(2)
     V, rhs = _difference_system(2, size)
     example = torch.linalg.solve(V, rhs)
-    why = (f"Taylor: f(t + 1) − 2 f(t) + f(t − 1) = f''(t) for a quadratic, the kernel {example.tolist()}; "
-           f"its weights add up to 0 (constants vanish), Σ c_b·b = 0 (lines vanish), Σ c_b·b² = 2")
-    hint = ("subtract two first differences, (f(t + 1) − f(t)) − (f(t) − f(t − 1)); test your kernel on a "
-            "constant, on a line and on t², which must give 0, 0 and 2.")
+    why = say("Taylor: f(t + 1) − 2 f(t) + f(t − 1) = f''(t) for a quadratic, the kernel {kernel}; its weights add "
+              "up to 0 (constants vanish), Σ c_b·b = 0 (lines vanish), Σ c_b·b² = 2", kernel=example.tolist())
+    hint = say("subtract two first differences, (f(t + 1) − f(t)) − (f(t) − f(t − 1)); test your kernel on a "
+               "constant, on a line and on t², which must give 0, 0 and 2.")
     K = _kernel(answer)
     if K is None or K.shape[0] != 1:
-        _not_a_kernel(answer, hint, why, f"a single row such as {example.tolist()}")
+        _not_a_kernel(answer, hint, why, say("a single row such as {kernel}", kernel=example.tolist()))
         return
     taps = torch.arange(K.shape[1], dtype=torch.float64)
     moments = [float((K[0] * taps**m).sum()) for m in range(3)]  # on 1, t and t²: the response at t = 0
     ok = all(math.isclose(m, r, abs_tol=1e-6) for m, r in zip(moments, rhs.tolist()))
-    report(ok, answer, f"{example.tolist()} (or any row with the same three sums)", hint=hint, why=why,
-           wrong=f"on a constant, a line and t² your kernel gives {', '.join(f'{m:.4g}' for m in moments)} "
-                 "instead of 0, 0, 2")
+    report(ok, answer, say("{kernel} (or any row with the same three sums)", kernel=example.tolist()), hint=hint,
+           why=why, wrong=say("on a constant, a line and t² your kernel gives {values} instead of 0, 0, 2",
+                              values=", ".join(f"{m:.4g}" for m in moments)))
 
 
 @answer_check
@@ -368,11 +381,12 @@ def check_derivative_kernel_size(answer: object, order: int | None = None) -> No
     run for the orders 1 to 6. The sizes come from the rank of the Taylor system."""
     orders = range(1, 7) if order is None else [validate.positive_int(order, "order", example=2)]
     sizes = {d: _min_size(d) for d in orders}
-    why = ("a kernel with k taps has k free weights; it must cancel 1, t, …, t^(d−1) and keep t^d, which is d + 1 "
-           "conditions on a Vandermonde matrix of full rank, so k >= d + 1 taps are needed and enough: "
-           + ", ".join(f"order {d}: {s}" for d, s in sizes.items()))
-    hint = ("write down the conditions on the weights c_b: Σ c_b·b^m must be 0 for every power m below d "
-            "(so lower-order polynomials give 0) and not 0 for m = d; how many unknowns do that many equations need?")
+    why = say("a kernel with k taps has k free weights; it must cancel 1, t, …, t^(d−1) and keep t^d, which is d + 1 "
+              "conditions on a Vandermonde matrix of full rank, so k >= d + 1 taps are needed and enough: {sizes}",
+              sizes=", ".join(say("order {order}: {size}", order=d, size=s) for d, s in sizes.items()))
+    hint = say("write down the conditions on the weights c_b: Σ c_b·b^m must be 0 for every power m below d "
+               "(so lower-order polynomials give 0) and not 0 for m = d; how many unknowns do that many equations "
+               "need?")
     if order is not None:
         report(as_int(answer) == sizes[order], answer, sizes[order], hint=hint, why=why)
         return
@@ -384,13 +398,15 @@ def check_derivative_kernel_size(answer: object, order: int | None = None) -> No
             print(say(PLACEHOLDER))
             return
         except Exception as error:
-            report(False, fn, "a function that runs", hint=hint, why=why,
-                   wrong=f"your function raised {type(error).__name__}: {error} for d = {d}")
+            report(False, fn, say("a function that runs"), hint=hint, why=why,
+                   wrong=say("your function raised {error_type}: {error} for d = {d}", error_type=type(error).__name__,
+                             error=error, d=d))
             return
         if as_int(got) != size:
-            report(False, fn, f"{size} for d = {d}", hint=hint, why=why, wrong=f"for d = {d} your function gave {got!r}")
+            report(False, fn, say("{size} for d = {d}", size=size, d=d), hint=hint, why=why,
+                   wrong=say("for d = {d} your function gave {got!r}", d=d, got=got))
             return
-    report(True, fn, f"the right size for every order 1 to {max(sizes)}", hint=hint, why=why)
+    report(True, fn, say("the right size for every order 1 to {last}", last=max(sizes)), hint=hint, why=why)
 
 
 @answer_check
@@ -400,24 +416,28 @@ def check_blur_kernel(answer: object) -> None:
     noise = _seeded(32, 32, seed=0).double()
     box = torch.full((3, 3), 1 / 9, dtype=torch.float64)
     blurred = F.conv2d(noise[None, None], box[None, None])[0, 0]
-    why_box = (f"a weighted average, e.g. the 3 × 3 box of ninths: a flat image stays flat, and seeded noise of "
-               f"standard deviation {noise.std():.2f} drops to {blurred.std():.2f} after it")
-    hint = "a blur replaces each pixel by a weighted average of its neighbourhood: what must the weights of an average satisfy?"
+    why_box = say("a weighted average, e.g. the 3 × 3 box of ninths: a flat image stays flat, and seeded noise of "
+                  "standard deviation {before:.2f} drops to {after:.2f} after it", before=noise.std(),
+                  after=blurred.std())
+    hint = say("a blur replaces each pixel by a weighted average of its neighbourhood: what must the weights of an "
+               "average satisfy?")
     K = _kernel(answer)
     if K is None:
-        _not_a_kernel(answer, hint, why_box, "a kernel of non-negative weights adding up to 1")
+        _not_a_kernel(answer, hint, why_box, say("a kernel of non-negative weights adding up to 1"))
         return
     total, negative, nonzero = float(K.sum()), float(K.min()), int((K.abs() > 1e-12).sum())
-    problems = ([f"a negative weight ({negative:.4g})"] if negative < -1e-12 else []) + (
-        [f"weights adding up to {total:.4g}, not 1 (a flat image would change brightness)"]
+    problems = ([say("a negative weight ({weight:.4g})", weight=negative)] if negative < -1e-12 else []) + (
+        [say("weights adding up to {total:.4g}, not 1 (a flat image would change brightness)", total=total)]
         if not math.isclose(total, 1.0, abs_tol=1e-6) else []) + (
-        ["a single non-zero weight (it copies a pixel instead of averaging)"] if nonzero < 2 else [])
+        [say("a single non-zero weight (it copies a pixel instead of averaging)")] if nonzero < 2 else [])
     if problems or K.shape[0] > noise.shape[0] or K.shape[1] > noise.shape[1]:
-        report(False, answer, "a kernel of non-negative weights adding up to 1", hint=hint, why=why_box,
-               wrong="your kernel has " + " and ".join(problems or ["more than 32 rows or columns"]))
+        report(False, answer, say("a kernel of non-negative weights adding up to 1"), hint=hint, why=why_box,
+               wrong=say("your kernel has {problems}", problems=say(" and ").join(
+                   problems or [say("more than 32 rows or columns")])))
         return
     yours = F.conv2d(noise[None, None], K[None, None])[0, 0]
-    report(True, answer, "a blur", hint=hint, why=f"{why_box}; with your kernel it drops to {yours.std():.2f}")
+    report(True, answer, say("a blur"), hint=hint,
+           why=say("{why}; with your kernel it drops to {yours:.2f}", why=why_box, yours=yours.std()))
 
 
 # --------------------------------------------------------------------------- 7.2: a matrix product
@@ -431,10 +451,11 @@ def check_corr2d_matmul(answer: object) -> None:
     for seed, (n, k) in enumerate([((6, 8), (1, 2)), ((5, 7), (3, 2)), ((4, 4), (4, 1))]):
         X, K = _seeded(*n, seed=seed), _seeded(*k, seed=seed + 10)
         cases.append(((X, K), F.conv2d(X[None, None], K[None, None])[0, 0]))
-    hint = ("make a matrix whose rows are the flattened windows of X (one row per output position, k_h·k_w columns), "
-            "multiply it by the flattened kernel, and reshape the result to (n_h − k_h + 1, n_w − k_w + 1).")
-    why = ("each output is the dot product of one window with the kernel; stacking the windows as rows (the "
-           "'im2col' matrix) turns all of them into one matrix-vector product.\n"
-           "One way: windows = X.unfold(0, k_h, 1).unfold(1, k_w, 1)  # (out_h, out_w, k_h, k_w)\n"
-           "         (windows.reshape(-1, k_h * k_w) @ K.reshape(-1)).reshape(out_h, out_w)")
+    hint = say("make a matrix whose rows are the flattened windows of X (one row per output position, k_h·k_w "
+               "columns), multiply it by the flattened kernel, and reshape the result to "
+               "(n_h − k_h + 1, n_w − k_w + 1).")
+    why = say("each output is the dot product of one window with the kernel; stacking the windows as rows (the "
+              "'im2col' matrix) turns all of them into one matrix-vector product.\n"
+              "One way: windows = X.unfold(0, k_h, 1).unfold(1, k_w, 1)  # (out_h, out_w, k_h, k_w)\n"
+              "         (windows.reshape(-1, k_h * k_w) @ K.reshape(-1)).reshape(out_h, out_w)")
     _function_report(fn, cases, hint=hint, why=why, need_product=True)

@@ -105,23 +105,27 @@ def _function_check(answer: object, name: str, example: str, cases: Sequence[tup
         called |= names
         expected = oracle(*case)
         shapes = ", ".join(str(tuple(a.shape)) if isinstance(a, torch.Tensor) else repr(a) for a in case)
+        call = f"{name}({shapes})"
         if result is None:
-            problem = f"{name}({shapes}) returned None: end the function with `return` and the result"
+            problem = say("{call} returned None: end the function with `return` and the result", call=call)
         elif not isinstance(result, torch.Tensor):
-            problem = f"{name}({shapes}) returned {type(result).__name__}, not a tensor"
+            problem = say("{call} returned {kind}, not a tensor", call=call, kind=type(result).__name__)
         elif result.shape != expected.shape:
-            problem = f"{name}({shapes}) has shape {tuple(result.shape)}, not {tuple(expected.shape)}"
+            problem = say("{call} has shape {shape}, not {expected}", call=call, shape=tuple(result.shape),
+                          expected=tuple(expected.shape))
         elif not torch.allclose(result.detach().double(), expected.double(), atol=1e-5):
             miss = near_miss(result, *case) if near_miss else None
-            problem = f"{name}({shapes}) gives different values" + (f" ({miss})" if miss else "")
+            problem = say("{call} gives different values ({miss})" if miss else "{call} gives different values",
+                          call=call, miss=miss)
         if problem:
             break
     used = sorted(n for n in called if forbidden(n))
     if problem is None and used:
-        problem = f"it calls {', '.join(used)}, which the exercise rules out ({rule})"
+        problem = say("it calls {functions}, which the exercise rules out ({rule})", functions=", ".join(used),
+                      rule=rule)
     if problem is None and required and not called & required:
-        problem = f"it never calls one of {', '.join(sorted(required))} ({rule})"
-    shown = f"a function that matches on {len(cases)} inputs"
+        problem = say("it never calls one of {functions} ({rule})", functions=", ".join(sorted(required)), rule=rule)
+    shown = say("a function that matches on {count} inputs", count=len(cases))
     report(problem is None, answer, shown, hint=hint, why=why, wrong=problem)
 
 
@@ -143,9 +147,9 @@ def _symmetric(X: torch.Tensor, p: int) -> torch.Tensor:
 
 def _pad_miss(result: torch.Tensor, X: torch.Tensor, p: int) -> str | None:
     if torch.allclose(result.double(), _symmetric(X, p).double()):
-        return "your border repeats the edge pixel; reflection mirrors around it, so the edge appears once"
+        return say("your border repeats the edge pixel; reflection mirrors around it, so the edge appears once")
     if torch.allclose(result.double(), F.pad(X[None, None], (p,) * 4, mode="replicate")[0, 0].double()):
-        return "that copies the edge pixel outwards instead of mirroring"
+        return say("that copies the edge pixel outwards instead of mirroring")
     return None
 
 
@@ -157,12 +161,12 @@ def check_mirror_pad(answer: object) -> None:
              (_randn(7, 3, seed=3), 2)]
     _function_check(
         answer, "mirror_pad", "mirror_pad(X, p)", cases, _reflect,
-        forbidden=lambda n: "pad" in n, rule="write the mirroring yourself, with slicing, flip and cat",
-        hint=("the p rows above X are rows p, p−1, …, 1 of X (row 0 is the edge and is not repeated): "
-              "X[1:p + 1].flip(0); do the rows first, then the columns of the taller tensor."),
-        why=("reflection mirrors around the edge row and column without repeating them: for p = 1 the new top row "
-             "is X[1] and the new bottom row X[−2]; the check compares with F.pad(X, (p, p, p, p), mode='reflect') "
-             "on 4 inputs"),
+        forbidden=lambda n: "pad" in n, rule=say("write the mirroring yourself, with slicing, flip and cat"),
+        hint=say("the p rows above X are rows p, p−1, …, 1 of X (row 0 is the edge and is not repeated): "
+                 "X[1:p + 1].flip(0); do the rows first, then the columns of the taller tensor."),
+        why=say("reflection mirrors around the edge row and column without repeating them: for p = 1 the new top "
+                "row is X[1] and the new bottom row X[−2]; the check compares with F.pad(X, (p, p, p, p), "
+                "mode='reflect') on 4 inputs"),
         near_miss=_pad_miss,
     )
 
@@ -178,12 +182,13 @@ def check_stride_saving(answer: object, input_size: IntOrPair, kernel_size: IntO
     strided = conv_output_shape(n, k, padding=p, stride=s)
     expected = (full[0] * full[1]) / (strided[0] * strided[1])
     value = as_number(answer)
-    why = (f"stride 1 gives {full[0]}×{full[1]} = {full[0] * full[1]:,} outputs, stride {_hw(s)} gives "
-           f"{strided[0]}×{strided[1]} = {strided[0] * strided[1]:,}; each output costs the same, so the work "
-           f"shrinks by {full[0] * full[1]:,} / {strided[0] * strided[1]:,} = {_number(expected)}")
+    why = say("stride 1 gives {full_h}×{full_w} = {full:,} outputs, stride {stride} gives {strided_h}×{strided_w} = "
+              "{strided:,}; each output costs the same, so the work shrinks by {full:,} / {strided:,} = {ratio}",
+              full_h=full[0], full_w=full[1], full=full[0] * full[1], stride=_hw(s), strided_h=strided[0],
+              strided_w=strided[1], strided=strided[0] * strided[1], ratio=_number(expected))
     report(value is not None and math.isclose(value, expected, rel_tol=1e-3), answer, _number(expected),
-           hint=("compute the output height and width twice, with stride 1 and with the given stride; every output "
-                 "costs the same multiply-adds, so the ratio of the output counts is the saving."), why=why)
+           hint=say("compute the output height and width twice, with stride 1 and with the given stride; every "
+                    "output costs the same multiply-adds, so the ratio of the output counts is the saving."), why=why)
 
 
 # --------------------------------------------------------------------------- 7.4 channels
@@ -207,13 +212,13 @@ def check_conv_memory(answer: object, input_shape: tuple[int, int, int], out_cha
     X = torch.zeros(1, c_i, h, w)
     with torch.no_grad():
         Y = layer(X)
-    parts = {"input": X, "weights": layer.weight, "biases": layer.bias, "output": Y}
+    parts = {say("input"): X, say("weights"): layer.weight, say("biases"): layer.bias, say("output"): Y}
     counts = {name: t.numel() for name, t in parts.items()}
     expected = sum(t.numel() * t.element_size() for t in parts.values())
     listed = " + ".join(f"{name} {count:,}" for name, count in counts.items())
-    why = (f"{listed} = {sum(counts.values()):,} float32 values, 4 bytes each: {expected:,} bytes "
-           f"(output shape {tuple(Y.shape[1:])})")
-    report(as_int(answer) == expected, answer, expected, why=why, hint=(
+    why = say("{parts} = {values:,} float32 values, 4 bytes each: {total:,} bytes (output shape {shape})",
+              parts=listed, values=sum(counts.values()), total=expected, shape=tuple(Y.shape[1:]))
+    report(as_int(answer) == expected, answer, expected, why=why, hint=say(
         "count the numbers separately: the input c_i·h·w, the weights c_o·c_i·k_h·k_w and c_o biases, and the "
         "output c_o·out_h·out_w (find its size first); then multiply by 4 bytes per float32."))
 
@@ -239,14 +244,17 @@ def check_conv_cost_ratio(answer: object, input_shape: tuple[int, int, int], out
     before, out_before = cost(c_i, c_o, p)
     if double == "channels":
         after, out_after = cost(2 * c_i, 2 * c_o, p)
-        change = f"c_i {c_i} → {2 * c_i} and c_o {c_o} → {2 * c_o}, output stays {_hw(out_after)}"
+        change = say("c_i {c_i} → {c_i_after} and c_o {c_o} → {c_o_after}, output stays {output}", c_i=c_i,
+                     c_i_after=2 * c_i, c_o=c_o, c_o_after=2 * c_o, output=_hw(out_after))
     else:
         after, out_after = cost(c_i, c_o, (2 * p[0], 2 * p[1]))
-        change = f"padding {_hw(p)} → {_hw((2 * p[0], 2 * p[1]))}, output {_hw(out_before)} → {_hw(out_after)}"
+        change = say("padding {padding} → {padding_after}, output {output} → {output_after}", padding=_hw(p),
+                     padding_after=_hw((2 * p[0], 2 * p[1])), output=_hw(out_before), output_after=_hw(out_after))
     expected = after / before
-    why = f"{change}: {after:,} / {before:,} multiply-adds = {_number(expected)}"
-    hint = ("the cost is c_o·c_i·k_h·k_w·out_h·out_w: see which factors change. Channels enter twice; padding "
-            "changes only the output's height and width, so compute those before and after.")
+    why = say("{change}: {after:,} / {before:,} multiply-adds = {ratio}", change=change, after=after, before=before,
+              ratio=_number(expected))
+    hint = say("the cost is c_o·c_i·k_h·k_w·out_h·out_w: see which factors change. Channels enter twice; padding "
+               "changes only the output's height and width, so compute those before and after.")
     value = as_number(answer)
     report(value is not None and math.isclose(value, expected, rel_tol=1e-3), answer, _number(expected),
            hint=hint, why=why)
@@ -265,12 +273,13 @@ def check_conv_as_matmul(answer: object) -> None:
     _function_check(
         answer, "conv_matmul", "conv_matmul(X, K)", cases, _conv_oracle,
         forbidden=lambda n: "conv" in n, required=frozenset({"matmul", "__matmul__", "mm", "bmm", "einsum", "tensordot"}),
-        rule="gather the windows into a matrix and multiply it by the flattened kernel, without a convolution function",
-        hint=("collect every window as one column: X.unfold(1, k_h, 1).unfold(2, k_w, 1) has shape (c_i, out_h, out_w, "
-              "k_h, k_w); reorder it to (c_i·k_h·k_w, out_h·out_w), multiply K.reshape(c_o, −1) by it, and reshape "
-              "the product to (c_o, out_h, out_w)."),
-        why=("a convolution is the (c_o × c_i·k_h·k_w) kernel matrix times the (c_i·k_h·k_w × out_h·out_w) matrix of "
-             "windows; the check compares with F.conv2d on 3 inputs"),
+        rule=say("gather the windows into a matrix and multiply it by the flattened kernel, without a convolution "
+                 "function"),
+        hint=say("collect every window as one column: X.unfold(1, k_h, 1).unfold(2, k_w, 1) has shape (c_i, out_h, "
+                 "out_w, k_h, k_w); reorder it to (c_i·k_h·k_w, out_h·out_w), multiply K.reshape(c_o, −1) by it, and "
+                 "reshape the product to (c_o, out_h, out_w)."),
+        why=say("a convolution is the (c_o × c_i·k_h·k_w) kernel matrix times the (c_i·k_h·k_w × out_h·out_w) matrix "
+                "of windows; the check compares with F.conv2d on 3 inputs"),
     )
 
 
@@ -284,12 +293,12 @@ def check_block_diagonal_speedup(answer: object, channels: int, blocks: int) -> 
         raise ValueError(f"blocks={b} does not divide channels={c}: choose a number of blocks that divides it")
     dense, block = c * c, b * (c // b) ** 2
     expected = dense / block
-    why = (f"dense: {c}·{c} = {dense:,} multiplications; {b} blocks of {c // b}×{c // b}: {b}·{c // b}·{c // b} = "
-           f"{block:,}; ratio {_number(expected)}")
+    why = say("dense: {c}·{c} = {dense:,} multiplications; {b} blocks of {side}×{side}: {b}·{side}·{side} = "
+              "{block:,}; ratio {ratio}", c=c, dense=dense, b=b, side=c // b, block=block, ratio=_number(expected))
     value = as_number(answer)
     report(value is not None and math.isclose(value, expected, rel_tol=1e-3), answer, _number(expected), why=why,
-           hint="count the multiplications: a dense c×c matrix needs c² of them per vector; each block is a (c/b)×(c/b) "
-                "matrix, and there are b blocks.")
+           hint=say("count the multiplications: a dense c×c matrix needs c² of them per vector; each block is a "
+                    "(c/b)×(c/b) matrix, and there are b blocks."))
 
 
 # --------------------------------------------------------------------------- 7.5 pooling
@@ -306,11 +315,14 @@ def check_pool_cost(answer: object, input_shape: tuple[int, int, int], pool_size
     expected = c * out[0] * out[1] * k[0] * k[1]
     sides = ", ".join(f"⌊({n} + 2·{pp} − {kk}) / {ss}⌋ + 1 = {o}" for n, pp, kk, ss, o in zip((h, w), p, k, s, out))
     if out[0] == out[1] and h == w:
-        sides = sides.split(", ")[0] + " per side"
-    why = (f"output {c} channel{'s' if c > 1 else ''} × {out[0]} × {out[1]} ({sides}); each output reads a {k[0]}×{k[1]} window of "
-           f"{k[0] * k[1]} values: {c}·{out[0]}·{out[1]}·{k[0] * k[1]} = {expected:,}")
-    hint = ("first the output's height and width (out = ⌊(n + 2·p − k) / s⌋ + 1 per side; a pooling stride "
-            "defaults to the window), then: channels × outputs per channel × values in one window.")
+        sides = say("{formula} per side", formula=sides.split(", ")[0])
+    why = say("output {c} channels × {out_h} × {out_w} ({sides}); each output reads a {k_h}×{k_w} window of {values} "
+              "values: {c}·{out_h}·{out_w}·{values} = {total:,}" if c > 1 else
+              "output {c} channel × {out_h} × {out_w} ({sides}); each output reads a {k_h}×{k_w} window of {values} "
+              "values: {c}·{out_h}·{out_w}·{values} = {total:,}", c=c, out_h=out[0], out_w=out[1], sides=sides,
+              k_h=k[0], k_w=k[1], values=k[0] * k[1], total=expected)
+    hint = say("first the output's height and width (out = ⌊(n + 2·p − k) / s⌋ + 1 per side; a pooling stride "
+               "defaults to the window), then: channels × outputs per channel × values in one window.")
     report(as_int(answer) == expected, answer, expected, hint=hint, why=why)
 
 
@@ -330,9 +342,10 @@ def check_max_from_relu(answer: object) -> None:
     _function_check(
         answer, "my_max", "my_max(a, b)", _max_cases(), torch.maximum,
         forbidden=max_like, required=frozenset({"relu", "relu_"}),
-        rule="only ReLU, addition, subtraction and multiplication by numbers",
-        hint="ReLU(a − b) is a − b when a is larger and 0 otherwise: what do you add to it to get the larger of the two?",
-        why="max(a, b) = b + ReLU(a − b); the check compares with torch.maximum on 4 inputs (ties included)",
+        rule=say("only ReLU, addition, subtraction and multiplication by numbers"),
+        hint=say("ReLU(a − b) is a − b when a is larger and 0 otherwise: what do you add to it to get the larger of "
+                 "the two?"),
+        why=say("max(a, b) = b + ReLU(a − b); the check compares with torch.maximum on 4 inputs (ties included)"),
     )
 
 
@@ -349,9 +362,9 @@ def check_min_pool(answer: object) -> None:
     _function_check(
         answer, "min_pool", "min_pool(X, k)", cases, _min_pool_oracle,
         forbidden=lambda n: "min" in n, required=frozenset({"max_pool2d", "max_pool2d_with_indices"}),
-        rule="build it from max pooling, e.g. F.max_pool2d, without min, amin or minimum",
-        hint="the smallest of some numbers is the largest of their negatives, negated again.",
-        why="min_pool(X, k) = −max_pool(−X, k); the check compares with the window minima on 3 inputs",
+        rule=say("build it from max pooling, e.g. F.max_pool2d, without min, amin or minimum"),
+        hint=say("the smallest of some numbers is the largest of their negatives, negated again."),
+        why=say("min_pool(X, k) = −max_pool(−X, k); the check compares with the window minima on 3 inputs"),
     )
 
 

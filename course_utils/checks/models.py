@@ -10,6 +10,7 @@ from torch import nn
 
 from course_utils import validate
 from course_utils.checks._verdict import answer_check, as_int, as_pair, report
+from course_utils.language import say
 
 __all__ = ["check_module_output_shape", "check_model_param_count", "check_model_macs", "check_min_input_size"]
 
@@ -30,10 +31,11 @@ def check_module_output_shape(answer: object, module: nn.Module, X_shape: Sequen
     expected = summary.output_shape
     shape_in, shape_out = (" x ".join(map(str, s)) for s in (summary.input_shape, expected))
     name = repr(module) if not any(module.children()) else type(module).__name__
-    hint = ("follow the shape through the layers: a convolution or pooling changes height and width by the "
-            "output-size formula and sets the channels; a concatenation adds the channels of its branches; "
-            "the batch size stays first.")
-    report(as_pair(answer) == expected, answer, expected, hint=hint, why=f"{name} maps {shape_in} to {shape_out}")
+    hint = say("follow the shape through the layers: a convolution or pooling changes height and width by the "
+               "output-size formula and sets the channels; a concatenation adds the channels of its branches; "
+               "the batch size stays first.")
+    report(as_pair(answer) == expected, answer, expected, hint=hint,
+           why=say("{module} maps {shape_in} to {shape_out}", module=name, shape_in=shape_in, shape_out=shape_out))
 
 
 def _summary_lines(rows: Sequence[object], value: str, total: int, shown: int = 5) -> list[str]:
@@ -43,8 +45,8 @@ def _summary_lines(rows: Sequence[object], value: str, total: int, shown: int = 
     lines = [f"{row.name} ({row.layer_type}): {getattr(row, value):,}" for row in largest]  # type: ignore[attr-defined]
     rest = total - sum(getattr(row, value) for row in largest)
     if len(nonzero) > len(largest):
-        lines.append(f"the other {len(nonzero) - len(largest)} layers: {rest:,}")
-    lines.append(f"total = {total:,}")
+        lines.append(say("the other {count} layers: {rest:,}", count=len(nonzero) - len(largest), rest=rest))
+    lines.append(say("total = {total:,}", total=total))
     return lines
 
 
@@ -70,7 +72,7 @@ def check_model_param_count(answer: object, model: nn.Module, X_shape: Sequence[
        Why: 0 (Conv2d): 156
             total = 156
     """
-    _check_summary_total(answer, model, X_shape, "num_params", "total_params", hint=(
+    _check_summary_total(answer, model, X_shape, "num_params", "total_params", hint=say(
         "add every layer's weights and biases; the first dense layer's inputs are the flattened channels·height·width "
         "of the last feature map, so find that shape first."))
 
@@ -85,7 +87,7 @@ def check_model_macs(answer: object, model: nn.Module, X_shape: Sequence[int]) -
        Why: 0 (Conv2d): 117,600
             total = 117,600
     """
-    _check_summary_total(answer, model, X_shape, "macs", "total_macs", hint=(
+    _check_summary_total(answer, model, X_shape, "macs", "total_macs", hint=say(
         "per convolution c_out·out_h·out_w outputs times c_in·k_h·k_w multiply-adds each; per dense layer in·out; "
         "times the batch size; pooling, activations and biases are not counted."))
 
@@ -129,12 +131,13 @@ def check_min_input_size(
             break
     else:
         raise ValueError(f"no image of up to {max_size} x {max_size} pixels passes through the model: raise max_size")
-    why = f"an image of {size} x {size} pixels gives an output"
+    why = say("an image of {size} x {size} pixels gives an output", size=size)
     if size > 1:
-        why += f"; one of {size - 1} x {size - 1} fails: {_forward_error(build, size - 1, in_channels)}"
+        why += say("; one of {smaller} x {smaller} fails: {error}", smaller=size - 1,
+                   error=_forward_error(build, size - 1, in_channels))
     else:
-        why += " (every layer pads or rounds up, so even one pixel passes)"
-    hint = ("go through the layers from the end: each convolution needs at least its kernel's size (after "
-            "padding) and each stride divides the size, so find the smallest side that leaves every layer at least "
-            "one pixel.")
+        why += say(" (every layer pads or rounds up, so even one pixel passes)")
+    hint = say("go through the layers from the end: each convolution needs at least its kernel's size (after "
+               "padding) and each stride divides the size, so find the smallest side that leaves every layer at "
+               "least one pixel.")
     report(as_int(answer) == size, answer, size, hint=hint, why=why)

@@ -64,8 +64,9 @@ def _megabytes_report(answer: object, n_bytes: int, *, hint: str, lines: list[st
     value = as_number(answer)
     mb, mib = n_bytes / _MB, n_bytes / _MIB
     ok = value is not None and any(math.isclose(value, target, rel_tol=2e-3) for target in (mb, mib))
-    lines = lines + [f"{n_bytes:,} bytes = {mb:,.2f} MB (10^6 bytes) = {mib:,.2f} MiB (2^20 bytes)"]
-    report(ok, answer, f"{mb:,.2f} MB (or {mib:,.2f} MiB)", hint=hint, why="\n".join(lines))
+    lines = lines + [say("{bytes:,} bytes = {mb:,.2f} MB (10^6 bytes) = {mib:,.2f} MiB (2^20 bytes)", bytes=n_bytes,
+                         mb=mb, mib=mib)]
+    report(ok, answer, say("{mb:,.2f} MB (or {mib:,.2f} MiB)", mb=mb, mib=mib), hint=hint, why="\n".join(lines))
 
 
 @answer_check
@@ -83,19 +84,20 @@ def check_weight_memory(answer: object, model: nn.Module, X_shape: Sequence[int]
     rows = [row for row in _layer_rows(model, X_shape, layer_type) if row.num_params]
     params = sum(row.num_params for row in rows)
     copies = 2 if with_gradients else 1
-    which = f"{layer_type} layers" if layer_type else "all layers"
+    which = say("{kind} layers", kind=layer_type) if layer_type else say("all layers")
     shown = rows if len(rows) <= 8 else sorted(rows, key=lambda row: row.num_params, reverse=True)[:5]
-    lines = [f"{row.name} ({row.layer_type}): {row.num_params:,} parameters" for row in shown]
+    lines = [say("{name} ({kind}): {count:,} parameters", name=row.name, kind=row.layer_type, count=row.num_params)
+             for row in shown]
     if len(shown) < len(rows):
-        lines.append(f"the other {len(rows) - len(shown)} layers: {params - sum(r.num_params for r in shown):,}")
-    lines.append(f"{which} together: {params:,} parameters · {size} bytes"
-                 + (" · 2 (a gradient for each weight)" if with_gradients else ""))
-    kind = (f"every {layer_type} layer" if layer_type else "every layer")
-    hint = (f"add the weights and biases of {kind} (a convolution: c_out·c_in·k_h·k_w + c_out; a "
-            f"dense layer: in·out + out), times {size} bytes"
-            + (", times 2 for the gradients" if with_gradients else "")
-            + f", divided by 10^6; mind the input channels of {tuple(X_shape)} and the number of classes. "
-            "Give three significant digits.")
+        lines.append(say("the other {count} layers: {rest:,}", count=len(rows) - len(shown),
+                         rest=params - sum(r.num_params for r in shown)))
+    lines.append(say("{which} together: {count:,} parameters · {size} bytes", which=which, count=params, size=size)
+                 + (say(" · 2 (a gradient for each weight)") if with_gradients else ""))
+    kind = say("every {kind} layer", kind=layer_type) if layer_type else say("every layer")
+    hint = say("add the weights and biases of {layers} (a convolution: c_out·c_in·k_h·k_w + c_out; a dense layer: "
+               "in·out + out), times {size} bytes{gradients}, divided by 10^6; mind the input channels of {shape} "
+               "and the number of classes. Give three significant digits.", layers=kind, size=size,
+               gradients=say(", times 2 for the gradients") if with_gradients else "", shape=tuple(X_shape))
     _megabytes_report(answer, params * size * copies, hint=hint, lines=lines)
 
 
@@ -105,11 +107,11 @@ def check_macs_by_layer_type(answer: object, model: nn.Module, X_shape: Sequence
     ``model`` for one forward pass of a batch of ``X_shape`` (``model_summary``'s count)."""
     rows = [row for row in _layer_rows(model, X_shape, layer_type) if row.macs]
     expected = sum(row.macs for row in rows)
-    lines = [f"{row.name} ({row.layer_type}, output {' x '.join(map(str, row.output_shape))}): {row.macs:,}"
-             for row in rows]
-    lines.append(f"{layer_type} layers together: {expected:,}")
-    hint = (f"model_summary counts c_out·out_h·out_w·c_in·k_h·k_w for each Conv2d (in·out for a Linear), for the "
-            f"whole batch of {tuple(X_shape)}; add the layers of that kind only.")
+    lines = [say("{name} ({kind}, output {shape}): {macs:,}", name=row.name, kind=row.layer_type,
+                 shape=" x ".join(map(str, row.output_shape)), macs=row.macs) for row in rows]
+    lines.append(say("{kind} layers together: {total:,}", kind=layer_type, total=expected))
+    hint = say("model_summary counts c_out·out_h·out_w·c_in·k_h·k_w for each Conv2d (in·out for a Linear), for the "
+               "whole batch of {shape}; add the layers of that kind only.", shape=tuple(X_shape))
     report(as_int(answer) == expected, answer, expected, hint=hint, why="\n".join(lines))
 
 
@@ -127,11 +129,13 @@ def check_output_memory(answer: object, model: nn.Module, X_shape: Sequence[int]
     batch = shape[0]
     rows = _layer_rows(model, (1,) + shape[1:], layer_type)
     per_image = sum(math.prod(row.output_shape) for row in rows)
-    lines = [f"{row.name} ({row.layer_type}): {' · '.join(map(str, row.output_shape[1:]))} = "
-             f"{math.prod(row.output_shape):,} numbers per image" for row in rows]
-    lines.append(f"{per_image:,} numbers per image · {batch} images · {size} bytes")
-    hint = (f"for each {layer_type} layer, multiply out its output's channels·height·width (find the shapes first); add "
-            f"them, then multiply by the batch size {batch} and by {size} bytes, and divide by 10^6.")
+    lines = [say("{name} ({kind}): {dims} = {count:,} numbers per image", name=row.name, kind=row.layer_type,
+                 dims=" · ".join(map(str, row.output_shape[1:])), count=math.prod(row.output_shape)) for row in rows]
+    lines.append(say("{count:,} numbers per image · {batch} images · {size} bytes", count=per_image, batch=batch,
+                     size=size))
+    hint = say("for each {kind} layer, multiply out its output's channels·height·width (find the shapes first); add "
+               "them, then multiply by the batch size {batch} and by {size} bytes, and divide by 10^6.",
+               kind=layer_type, batch=batch, size=size)
     _megabytes_report(answer, per_image * batch * size, hint=hint, lines=lines)
 
 
@@ -203,9 +207,9 @@ def _relu_first(layers: list[str]) -> list[str]:
 def _first_difference(got: list[str], want: list[str]) -> str | None:
     for position, (g, w) in enumerate(zip(got, want)):
         if g != w:
-            return f"layer {position} is {g}, expected {w}"
+            return say("layer {position} is {got}, expected {expected}", position=position, got=g, expected=w)
     if len(got) != len(want):
-        return f"your network has {len(got)} layers, LeNet's variant has {len(want)}"
+        return say("your network has {got} layers, LeNet's variant has {expected}", got=len(got), expected=len(want))
     return None
 
 
@@ -235,15 +239,20 @@ def check_lenet_variant(answer: object, pool: str = "avg", activation: str = "si
             with torch.no_grad():
                 shape = tuple(built(torch.zeros(2, 1, 28, 28)).shape)
         except (RuntimeError, ValueError) as error:
-            wrong = f"the layers are right but a 2 x 1 x 28 x 28 batch fails: {str(error).splitlines()[0]}"
+            wrong = say("the layers are right but a 2 x 1 x 28 x 28 batch fails: {error}",
+                        error=str(error).splitlines()[0])
         else:
-            wrong = None if shape == (2, 10) else f"a 2 x 1 x 28 x 28 batch gives shape {shape}, not (2, 10)"
-    changes = [f"{pool} pooling", f"{activation} activations"] + ([f"dropout {dropout:g}"] if dropout else [])
-    hint = ("start from LeNet's nn.Sequential in 7.6 and change only what the exercise asks: "
-            + ", ".join(changes) + (" (one Dropout after the activation of each of the two hidden dense layers)"
-                                    if dropout else "") + "; keep every kernel size, padding, stride and width.")
-    why = "LeNet's layers with " + ", ".join(changes) + ":\n" + "\n".join(want)
-    report(wrong is None, answer, "a LeNet with these layers", hint=hint, why=why,
+            wrong = None if shape == (2, 10) else say("a 2 x 1 x 28 x 28 batch gives shape {shape}, not (2, 10)",
+                                                      shape=shape)
+    changes = ([say("max pooling" if pool == "max" else "avg pooling"),
+                say("relu activations" if activation == "relu" else "sigmoid activations")]
+               + ([say("dropout {p:g}", p=dropout)] if dropout else []))
+    hint = say("start from LeNet's nn.Sequential in 7.6 and change only what the exercise asks: {changes}{dropout}; "
+               "keep every kernel size, padding, stride and width.", changes=", ".join(changes),
+               dropout=say(" (one Dropout after the activation of each of the two hidden dense layers)")
+               if dropout else "")
+    why = say("LeNet's layers with {changes}:\n{layers}", changes=", ".join(changes), layers="\n".join(want))
+    report(wrong is None, answer, say("a LeNet with these layers"), hint=hint, why=why,
            wrong=wrong or say("you answered {answer}", answer=repr(answer)))
 
 
@@ -280,11 +289,12 @@ def check_feature_maps(answer: object, model: nn.Module, X: torch.Tensor, layer:
         handle.remove()
         model.train(was_training)
     expected = caught[0]
-    hint = (f"run the batch through the layers up to and including {layer} (for a model with .net, slice it: "
-            f"model.net[:k + 1](X) for layer net.k) under torch.no_grad(); the batch axis stays first.")
+    hint = say("run the batch through the layers up to and including {layer} (for a model with .net, slice it: "
+               "model.net[:k + 1](X) for layer net.k) under torch.no_grad(); the batch axis stays first.", layer=layer)
     tensor_report(answer, expected, hint=hint,
-                  why=f"the output of {layer} ({type(_module_named(model, layer)).__name__}) for the "
-                      f"{' x '.join(map(str, X.shape))} batch has shape {tuple(expected.shape)}")
+                  why=say("the output of {layer} ({kind}) for the {batch} batch has shape {shape}", layer=layer,
+                          kind=type(_module_named(model, layer)).__name__, batch=" x ".join(map(str, X.shape)),
+                          shape=tuple(expected.shape)))
 
 
 @answer_check
@@ -303,11 +313,13 @@ def check_lenet_input(answer: Callable[[torch.Tensor], torch.Tensor], size: int 
                         "write e.g. def to_lenet_input(images): return ...")
     border = (size - 28) // 2
     generator = torch.Generator().manual_seed(0)
-    hint = (f"scale to [0, 1] (divide a float copy by 255), add the channel axis (N x 1 x 28 x 28), then pad {border} "
-            f"pixels of zeros on every side (F.pad with (left, right, top, bottom)).")
-    why = (f"F.pad(images[:, None].float() / 255, ({border}, {border}, {border}, {border})) gives N x 1 x {size} x "
-           f"{size}: the 28 x 28 digit from row and column {border} to {border + 27}, zeros around it")
-    expected_text = f"N x 1 x {size} x {size} floats in [0, 1] with a {border}-pixel zero border"
+    hint = say("scale to [0, 1] (divide a float copy by 255), add the channel axis (N x 1 x 28 x 28), then pad "
+               "{border} pixels of zeros on every side (F.pad with (left, right, top, bottom)).", border=border)
+    why = say("F.pad(images[:, None].float() / 255, ({border}, {border}, {border}, {border})) gives N x 1 x {size} x "
+              "{size}: the 28 x 28 digit from row and column {border} to {last}, zeros around it", border=border,
+              size=size, last=border + 27)
+    expected_text = say("N x 1 x {size} x {size} floats in [0, 1] with a {border}-pixel zero border", size=size,
+                        border=border)
     for batch in (1, 3):
         images = torch.randint(0, 256, (batch, 28, 28), dtype=torch.uint8, generator=generator)
         try:
@@ -319,7 +331,8 @@ def check_lenet_input(answer: Callable[[torch.Tensor], torch.Tensor], size: int 
             return
         wrong = _input_difference(got, F.pad(images[:, None].float() / 255, (border,) * 4))
         if wrong is not None:
-            report(False, answer, expected_text, hint=hint, why=why, wrong=f"for a batch of {batch}, {wrong}")
+            report(False, answer, expected_text, hint=hint, why=why,
+                   wrong=say("for a batch of {batch}, {wrong}", batch=batch, wrong=wrong))
             return
     report(True, answer, expected_text, hint=hint, why=why)
 
@@ -327,13 +340,14 @@ def check_lenet_input(answer: Callable[[torch.Tensor], torch.Tensor], size: int 
 def _input_difference(got: object, expected: torch.Tensor) -> str | None:
     """What is wrong with ``got`` as LeNet's padded input ``expected`` (None: nothing)."""
     if not isinstance(got, torch.Tensor):
-        return f"your function returned {type(got).__name__}, not a tensor"
+        return say("your function returned {kind}, not a tensor", kind=type(got).__name__)
     if got.shape != expected.shape:
-        return f"your function returned shape {tuple(got.shape)}, not {tuple(expected.shape)}"
+        return say("your function returned shape {shape}, not {expected}", shape=tuple(got.shape),
+                   expected=tuple(expected.shape))
     if not got.is_floating_point():
-        return f"your function returned {got.dtype} values, not floats in [0, 1]"
+        return say("your function returned {dtype} values, not floats in [0, 1]", dtype=got.dtype)
     if got.max() > 1:
-        return f"the largest value is {float(got.max()):g}: the pixels are not scaled to [0, 1]"
+        return say("the largest value is {largest:g}: the pixels are not scaled to [0, 1]", largest=float(got.max()))
     if not torch.allclose(got, expected.to(got.dtype), atol=1e-6):
-        return "the shape is right but the values differ (is the digit in the middle, with zeros around it?)"
+        return say("the shape is right but the values differ (is the digit in the middle, with zeros around it?)")
     return None

@@ -81,11 +81,12 @@ def check_batch_norm(answer: object, X: torch.Tensor) -> None:
     expected = F.batch_norm(X, None, None, training=True, eps=EPS)
     mean, invstd = _batch_stats(X)
     var = invstd.pow(-2) - EPS
-    over = "the batch" if X.dim() == 2 else "the batch and all positions"
-    lines = [f"feature {c}: mean {_fmt(mean[c].item())}, variance {_fmt(var[c].item())} (over {over}); "
-             f"output (x − {_fmt(mean[c].item())}) / √({_fmt(var[c].item())} + ε)" for c in range(min(X.shape[1], 4))]
-    hint = ("work feature by feature (column by column): subtract the column's mean, then divide by the square root of "
-            "its variance (the mean of the squared deviations, dividing by N, not N − 1) plus ε.")
+    over = say("the batch") if X.dim() == 2 else say("the batch and all positions")
+    lines = [say("feature {feature}: mean {mean}, variance {variance} (over {over}); output (x − {mean}) / "
+                 "√({variance} + ε)", feature=c, mean=_fmt(mean[c].item()), variance=_fmt(var[c].item()), over=over)
+             for c in range(min(X.shape[1], 4))]
+    hint = say("work feature by feature (column by column): subtract the column's mean, then divide by the square root "
+               "of its variance (the mean of the squared deviations, dividing by N, not N − 1) plus ε.")
     tensor_report(answer, expected, hint=hint, why="\n".join(lines), atol=1e-4)
 
 
@@ -102,17 +103,19 @@ def check_running_mean(answer: object, batch_means: Sequence[float], momentum: f
     start = validate.number(start, "start", example=0.0)
     layer = nn.BatchNorm1d(1, momentum=momentum)
     layer.running_mean.fill_(start)
-    lines, running = [f"start {_fmt(start)}"], start
+    lines, running = [say("start {start}", start=_fmt(start))], start
     for i, m in enumerate(means, start=1):
         layer(torch.tensor([[m - 1.0], [m + 1.0]]))  # a batch whose mean is m
         new = (1 - momentum) * running + momentum * m
-        lines.append(f"after batch {i} (mean {_fmt(m)}): {_fmt(1 - momentum)}·{_fmt(running)} + "
-                     f"{_fmt(momentum)}·{_fmt(m)} = {_fmt(new)}")
+        lines.append(say("after batch {batch} (mean {mean}): {keep}·{old} + {momentum}·{mean} = {new}", batch=i,
+                         mean=_fmt(m), keep=_fmt(1 - momentum), old=_fmt(running), momentum=_fmt(momentum),
+                         new=_fmt(new)))
         running = new
     expected = layer.running_mean.item()
     value = as_number(answer)
-    hint = (f"each batch moves the running mean a fraction momentum = {_fmt(momentum)} of the way towards the batch's "
-            "mean: new = (1 − momentum)·old + momentum·batch_mean. Apply it once per batch.")
+    hint = say("each batch moves the running mean a fraction momentum = {momentum} of the way towards the batch's "
+               "mean: new = (1 − momentum)·old + momentum·batch_mean. Apply it once per batch.",
+               momentum=_fmt(momentum))
     report(value is not None and math.isclose(value, expected, rel_tol=1e-3, abs_tol=1e-4), answer,
            _fmt(expected), hint=hint, why="\n".join(lines))
 
@@ -128,12 +131,15 @@ def _native_means(kind: str, X: torch.Tensor, groups: int | None) -> torch.Tenso
     return torch.native_group_norm(X, None, None, n, c, hw, c if kind == "instance" else groups, EPS)[1]
 
 
-_STAT_HINTS = {
-    "batch": "one mean per channel, taken over the batch and all positions",
-    "layer": "one mean per example, taken over all its channels and positions",
-    "instance": "one mean per example and channel, taken over the positions",
-    "group": "one mean per example and group of channels, taken over the group's channels and positions",
-}
+def _statistics(kind: str) -> tuple[str, str, str]:
+    """What ``kind`` normalization is called, which means it keeps, and the axes each is taken over."""
+    return {
+        "batch": (say("batch normalization"), say("one mean per channel"), say("the batch and all positions")),
+        "layer": (say("layer normalization"), say("one mean per example"), say("all its channels and positions")),
+        "instance": (say("instance normalization"), say("one mean per example and channel"), say("the positions")),
+        "group": (say("group normalization"), say("one mean per example and group of channels"),
+                  say("the group's channels and positions")),
+    }[kind]
 
 
 @answer_check
@@ -155,10 +161,11 @@ def check_norm_statistics(answer: object, kind: str, X_shape: Sequence[int], gro
     kept = {"batch": f"C = {c:,}", "layer": f"N = {n:,}", "instance": f"N·C = {n}·{c} = {expected:,}",
             "group": f"N·groups = {n}·{groups} = {expected:,}"}[kind]
     per = (n * c * h * w) // expected
-    why = (f"{_STAT_HINTS[kind]}: {kept} means (and as many variances), each over "
-           f"{n * c * h * w:,} / {expected:,} = {per:,} values")
-    hint = (f"ask which axes are averaged over and which are kept: {kind} normalization keeps "
-            f"{_STAT_HINTS[kind].split(',')[0]}; multiply the sizes of the kept axes.")
+    norm, means, axes = _statistics(kind)
+    why = say("{means}, taken over {axes}: {kept} means (and as many variances), each over {values:,} / {count:,} = "
+              "{per:,} values", means=means, axes=axes, kept=kept, values=n * c * h * w, count=expected, per=per)
+    hint = say("ask which axes are averaged over and which are kept: {norm} keeps {means}; multiply the sizes of the "
+               "kept axes.", norm=norm, means=means)
     report(as_int(answer) == expected, answer, expected, hint=hint, why=why)
 
 
@@ -196,9 +203,11 @@ def check_redundant_bias(answer: object, model: nn.Module, X_shape: Sequence[int
     model.train(was_training)
     found = _redundant_biases(model)
     expected = sum(size for _, size in found)
-    lines = [f"{name}.bias: {size:,} (a batch norm follows)" for name, size in found] + [f"total = {expected:,}"]
-    hint = ("look for every convolution or linear layer that is followed directly by a batch norm: the batch norm "
-            "subtracts the mean of each channel (feature), so a constant bias per channel cancels. Count those biases.")
+    lines = ([say("{name}.bias: {count:,} (a batch norm follows)", name=name, count=size) for name, size in found]
+             + [say("total = {total:,}", total=expected)])
+    hint = say("look for every convolution or linear layer that is followed directly by a batch norm: the batch norm "
+               "subtracts the mean of each channel (feature), so a constant bias per channel cancels. Count those "
+               "biases.")
     report(as_int(answer) == expected, answer, expected, hint=hint, why="\n".join(lines))
 
 
@@ -246,12 +255,13 @@ def _norm_reference(kind: str, X: torch.Tensor) -> torch.Tensor:
     return X - mean if kind == "center" else X * invstd
 
 
-_NORMALIZER_TASKS = {
-    "center": ("subtract from every feature (N x C) or channel (N x C x H x W) its mean over the batch (and all "
-               "positions), without dividing"),
-    "scale": ("divide every feature (N x C) or channel (N x C x H x W) by the square root of its batch variance + "
-              "ε, without subtracting the mean"),
-    "layer": "standardise every example over all its values (channels and positions): (x − mean) / √(var + ε)",
+_NORMALIZER_TASKS: dict[str, Callable[[], str]] = {  # what each kind must compute, in the language in use
+    "center": lambda: say("subtract from every feature (N x C) or channel (N x C x H x W) its mean over the batch (and "
+                          "all positions), without dividing"),
+    "scale": lambda: say("divide every feature (N x C) or channel (N x C x H x W) by the square root of its batch "
+                         "variance + ε, without subtracting the mean"),
+    "layer": lambda: say("standardise every example over all its values (channels and positions): (x − mean) / "
+                         "√(var + ε)"),
 }
 
 
@@ -267,32 +277,35 @@ def _compare_outputs(fn: Callable[..., Any], cases: Sequence[tuple[tuple[Any, ..
                 raise
             except Exception as error:  # the student's code failed: say how, as a wrong answer
                 report(False, answer, task, hint=hint, why=why,
-                       wrong=f"your function raised {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-                             f" on an input of shape {tuple(args[0].shape)}")
+                       wrong=say("your function raised {error_type}: {error} on an input of shape {shape}",
+                                 error_type=type(error).__name__,
+                                 error=str(error).splitlines()[0] if str(error) else "", shape=tuple(args[0].shape)))
                 return
             shortcut = sorted(called & forbidden)
             if shortcut:
                 report(False, answer, task, hint=hint, why=why,
-                       wrong=f"your function calls PyTorch's {', '.join(shortcut)}, which the exercise asks you to "
-                             "write yourself")
+                       wrong=say("your function calls PyTorch's {functions}, which the exercise asks you to write "
+                                 "yourself", functions=", ".join(shortcut)))
                 return
             shape = tuple(args[0].shape)
             if not isinstance(result, torch.Tensor) or result.shape != expected.shape:
                 got = tuple(result.shape) if isinstance(result, torch.Tensor) else type(result).__name__
                 report(False, answer, task, hint=hint, why=why,
-                       wrong=f"for an input of shape {shape} your function returned {got}, not a tensor of shape "
-                             f"{tuple(expected.shape)}")
+                       wrong=say("for an input of shape {shape} your function returned {got}, not a tensor of shape "
+                                 "{expected}", shape=shape, got=got, expected=tuple(expected.shape)))
                 return
             error = (result.detach().float() - expected).abs().max().item()
             if error > 1e-4:
                 report(False, answer, task, hint=hint, why=why,
-                       wrong=f"for an input of shape {shape} your output is off by up to {error:.3g}")
+                       wrong=say("for an input of shape {shape} your output is off by up to {error:.3g}", shape=shape,
+                                 error=error))
                 return
     except _Placeholder:
         print(say(PLACEHOLDER))
         return
     shapes = ", ".join(str(tuple(args[0].shape)) for args, _ in cases)
-    report(True, answer, task, hint=hint, why=f"{why}\nagrees with PyTorch on inputs of shape {shapes}")
+    report(True, answer, task, hint=hint,
+           why=say("{why}\nagrees with PyTorch on inputs of shape {shapes}", why=why, shapes=shapes))
 
 
 def _function(fn: object, example: str) -> Callable[..., Any]:
@@ -310,17 +323,22 @@ def check_normalizer(answer: object, kind: str) -> None:
     validate.choice(kind, "kind", tuple(_NORMALIZER_TASKS))
     fn = _function(answer, f"check_normalizer(my_{kind}, kind={kind!r})")
     cases = [((X,), _norm_reference(kind, X)) for X in _inputs([(8, 3), (4, 3, 5, 5), (2, 6, 3, 4)])]
-    task = _NORMALIZER_TASKS[kind]
+    task = _NORMALIZER_TASKS[kind]()
     if kind == "layer":
-        hint = ("compute the mean and the variance of each example over every axis but the first (keepdim=True keeps "
-                "them broadcastable), divide by N·... values, not one less, and add ε = 1e-5 inside the square root.")
-        why = "F.layer_norm(X, X.shape[1:], eps=1e-5): one mean and variance per example"
+        hint = say("compute the mean and the variance of each example over every axis but the first (keepdim=True "
+                   "keeps them broadcastable), divide by N·... values, not one less, and add ε = 1e-5 inside the "
+                   "square root.")
+        why = say("F.layer_norm(X, X.shape[1:], eps=1e-5): one mean and variance per example")
     else:
-        hint = ("the statistics are taken over axis 0 for an N x C input and over axes (0, 2, 3) for N x C x H x W; "
-                "keepdim=True keeps them broadcastable. The variance divides by the number of values (unbiased=False)"
-                + (" and ε = 1e-5 goes inside the square root." if kind == "scale" else "."))
-        why = ("X − mean, the mean per feature over the batch (per channel over batch and positions)" if kind == "center"
-               else "X / √(var + 1e-5), the biased variance per feature (per channel over batch and positions)")
+        hint = say("the statistics are taken over axis 0 for an N x C input and over axes (0, 2, 3) for N x C x H x W; "
+                   "keepdim=True keeps them broadcastable. The variance divides by the number of values "
+                   "(unbiased=False) and ε = 1e-5 goes inside the square root." if kind == "scale" else
+                   "the statistics are taken over axis 0 for an N x C input and over axes (0, 2, 3) for N x C x H x W; "
+                   "keepdim=True keeps them broadcastable. The variance divides by the number of values "
+                   "(unbiased=False).")
+        why = say("X − mean, the mean per feature over the batch (per channel over batch and positions)"
+                  if kind == "center" else
+                  "X / √(var + 1e-5), the biased variance per feature (per channel over batch and positions)")
     _compare_outputs(fn, cases, task, hint, why, answer)
 
 
@@ -354,9 +372,9 @@ def check_preact_block(answer: object) -> None:
         layers = _preact_layers(X.shape[1])
         with torch.no_grad():
             cases.append(((X, *layers), _preact_reference(X, *layers)))
-    hint = ("in the pre-activation order each step is batch norm → ReLU → convolution (the convolution comes last), "
-            "twice; then add X and return the sum as it is: there is no ReLU after the addition.")
-    why = "X + conv2(relu(bn2(conv1(relu(bn1(X)))))): the skip path carries X untouched to the output"
+    hint = say("in the pre-activation order each step is batch norm → ReLU → convolution (the convolution comes "
+               "last), twice; then add X and return the sum as it is: there is no ReLU after the addition.")
+    why = say("X + conv2(relu(bn2(conv1(relu(bn1(X)))))): the skip path carries X untouched to the output")
     with torch.no_grad():
         _compare_outputs(fn, cases, "X + conv2(relu(bn2(conv1(relu(bn1(X))))))", hint, why, answer,
                          forbidden=frozenset())  # the given layers are meant to be used
@@ -377,8 +395,9 @@ def check_residual_zero_branch(answer: object, X: torch.Tensor) -> None:
         block.bn2.bias.zero_()
         expected = block(X)
     negative = int((X < 0).sum())
-    hint = ("with γ = β = 0 the last batch norm outputs zeros, so the branch adds nothing: the block computes "
-            "relu(X + 0). Think about what the final ReLU does to each entry of X.")
-    why = (f"g(X) = 0, so the block returns relu(X): the {negative} negative entries of X become 0, the others pass "
-           "unchanged (the identity for inputs that are already ≥ 0, such as the output of an earlier block)")
+    hint = say("with γ = β = 0 the last batch norm outputs zeros, so the branch adds nothing: the block computes "
+               "relu(X + 0). Think about what the final ReLU does to each entry of X.")
+    why = say("g(X) = 0, so the block returns relu(X): the {negative} negative entries of X become 0, the others pass "
+              "unchanged (the identity for inputs that are already ≥ 0, such as the output of an earlier block)",
+              negative=negative)
     tensor_report(answer, expected, hint=hint, why=why, atol=1e-5)

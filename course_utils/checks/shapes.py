@@ -21,6 +21,7 @@ from torch import nn
 from course_utils import validate
 from course_utils.checks._verdict import answer_check, as_int, as_pair, report
 from course_utils.fields import layer_specs, overall_receptive_field, receptive_fields
+from course_utils.language import say
 from course_utils.shapes import (
     IntOrPair,
     LayerSpec,
@@ -42,12 +43,6 @@ __all__ = [
     "check_receptive_field",
 ]
 
-_SHAPE_HINT = (
-    "for each side, out = ⌊(n + p_total − d·(k − 1) − 1) / s⌋ + 1, with n = {n}, k = {k}, padding {p} on each "
-    "side (p_total = 2·p), stride s = {s}, dilation d = {d}. Answer (height, width)."
-)
-
-
 @answer_check
 def check_output_shape(
     answer: object,
@@ -64,13 +59,17 @@ def check_output_shape(
     why = "\n".join(
         conv_formula_text(n[i], k[i], p[i], s[i], d[i], name=name) for i, name in enumerate(("out_h", "out_w"))
     )
-    hint = _SHAPE_HINT.format(n=_side(n), k=_side(k), p=_side(p), s=_side(s), d=_side(d))
+    hint = say("for each side, out = ⌊(n + p_total − d·(k − 1) − 1) / s⌋ + 1, with n = {n}, k = {k}, padding {p} on "
+               "each side (p_total = 2·p), stride s = {s}, dilation d = {d}. Answer (height, width).",
+               n=_side(n), k=_side(k), p=_side(p), s=_side(s), d=_side(d))
     report(as_pair(answer) == expected, answer, expected, hint=hint, why=why)
 
 
 def _side(pair: tuple[int, int]) -> str:
     """``3`` for a square pair ``(3, 3)``, else ``3 (height) / 5 (width)``."""
-    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]} (height) / {pair[1]} (width)"
+    if pair[0] == pair[1]:
+        return str(pair[0])
+    return say("{height} (height) / {width} (width)", height=pair[0], width=pair[1])
 
 
 @answer_check
@@ -83,9 +82,9 @@ def check_pool_output_shape(
     s = k if stride is None else to_2tuple(stride, "stride")
     expected = pool_output_shape(n, k, padding=p, stride=s)
     why = "\n".join(pool_formula_text(n[i], k[i], p[i], s[i], name=name) for i, name in enumerate(("out_h", "out_w")))
-    hint = ("a pooling window slides like a convolution's: out = ⌊(n + 2·p − k) / s⌋ + 1 per side, with "
-            f"n = {_side(n)}, window k = {_side(k)}, padding p = {_side(p)}, stride s = {_side(s)}"
-            + (" (a pooling layer's stride defaults to its window)" if stride is None else "") + ".")
+    hint = say("a pooling window slides like a convolution's: out = ⌊(n + 2·p − k) / s⌋ + 1 per side, with "
+               "n = {n}, window k = {k}, padding p = {p}, stride s = {s}{default}.", n=_side(n), k=_side(k), p=_side(p),
+               s=_side(s), default=say(" (a pooling layer's stride defaults to its window)") if stride is None else "")
     report(as_pair(answer) == expected, answer, expected, hint=hint, why=why)
 
 
@@ -123,9 +122,10 @@ def check_param_count(
             raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
         lines = _count_lines(model)
         expected = sum(p.numel() for p in model.parameters())
-        hint = ("add up every layer's weights and biases: a convolution has c_out·c_in·k_h·k_w weights and c_out "
-                "biases, a dense layer in·out weights and out biases; activations and pooling have none.")
-        report(as_int(answer) == expected, answer, expected, hint=hint, why="\n".join(lines + [f"total = {expected:,}"]))
+        hint = say("add up every layer's weights and biases: a convolution has c_out·c_in·k_h·k_w weights and c_out "
+                   "biases, a dense layer in·out weights and out biases; activations and pooling have none.")
+        report(as_int(answer) == expected, answer, expected, hint=hint,
+               why="\n".join(lines + [say("total = {total:,}", total=expected)]))
         return
     if in_channels is None or out_channels is None or kernel_size is None:
         raise ValueError(
@@ -146,10 +146,11 @@ def check_conv_param_count(
     k_h, k_w = _pair(kernel_size, "kernel_size", 1)
     weights = out_channels * in_channels * k_h * k_w
     expected = weights + (out_channels if bias else 0)
-    why = f"weights {out_channels}·{in_channels}·{k_h}·{k_w} = {weights:,}"
-    why += f" + biases {out_channels} = {expected:,}" if bias else " (no bias)"
-    hint = ("every output channel has one k_h × k_w kernel per input channel"
-            + (", plus one bias." if bias else " (and here no bias)."))
+    why = say("weights {c_o}·{c_i}·{k_h}·{k_w} = {weights:,}", c_o=out_channels, c_i=in_channels, k_h=k_h, k_w=k_w,
+              weights=weights)
+    why += say(" + biases {biases} = {total:,}", biases=out_channels, total=expected) if bias else say(" (no bias)")
+    hint = say("every output channel has one k_h × k_w kernel per input channel, plus one bias." if bias else
+               "every output channel has one k_h × k_w kernel per input channel (and here no bias).")
     report(as_int(answer) == expected, answer, expected, hint=hint, why=why)
 
 
@@ -166,10 +167,12 @@ def check_fc_param_count(answer: object, in_features: int, out_features: int, bi
     bias = validate.flag(bias, "bias")
     weights = in_features * out_features
     expected = weights + (out_features if bias else 0)
-    why = f"weights {in_features:,}·{out_features:,} = {weights:,}"
-    why += f" + biases {out_features:,} = {expected:,}" if bias else " (no bias)"
-    hint = ("each output unit has one weight per input" + (" and one bias." if bias else " (no bias here).")
-            + " Python computes large products exactly: 1e6 is a float, 10**6 an int.")
+    why = say("weights {inputs:,}·{outputs:,} = {weights:,}", inputs=in_features, outputs=out_features, weights=weights)
+    why += say(" + biases {biases:,} = {total:,}", biases=out_features, total=expected) if bias else say(" (no bias)")
+    hint = say("each output unit has one weight per input and one bias. Python computes large products exactly: "
+               "1e6 is a float, 10**6 an int." if bias else
+               "each output unit has one weight per input (no bias here). Python computes large products exactly: "
+               "1e6 is a float, 10**6 an int.")
     report(as_int(answer) == expected, answer, expected, hint=hint, why=why)
 
 
@@ -193,12 +196,11 @@ def check_conv_cost(
     k_h, k_w = _pair(kernel_size, "kernel_size", 1)
     out_h, out_w = conv_output_shape((h, w), (k_h, k_w), padding=padding, stride=stride)
     expected = out_channels * c_i * k_h * k_w * out_h * out_w
-    why = (
-        f"each of the c_o·out_h·out_w = {out_channels}·{out_h}·{out_w} outputs needs c_i·k_h·k_w = "
-        f"{c_i}·{k_h}·{k_w} multiply-adds: {expected:,}"
-    )
-    hint = ("first find the output's height and width (padding and stride count), then multiply the number of "
-            "outputs, c_o·out_h·out_w, by the multiply-adds of one output, c_i·k_h·k_w.")
+    why = say("each of the c_o·out_h·out_w = {c_o}·{out_h}·{out_w} outputs needs c_i·k_h·k_w = {c_i}·{k_h}·{k_w} "
+              "multiply-adds: {total:,}", c_o=out_channels, out_h=out_h, out_w=out_w, c_i=c_i, k_h=k_h, k_w=k_w,
+              total=expected)
+    hint = say("first find the output's height and width (padding and stride count), then multiply the number of "
+               "outputs, c_o·out_h·out_w, by the multiply-adds of one output, c_i·k_h·k_w.")
     report(as_int(answer) == expected, answer, expected, hint=hint, why=why)
 
 
@@ -208,9 +210,9 @@ def _describe(spec: LayerSpec | None, kind: str) -> str:
         return kind
     (kh, kw), s, p, d = spec.kernel_size, spec.stride, spec.padding, spec.dilation
     parts = [f"{spec.kind} {kh}×{kw}"]
-    parts += [f"stride {_side(s)}"] if s != (1, 1) else []  # type: ignore[arg-type]
-    parts += [f"pad {_side(p)}"] if p != (0, 0) else []  # type: ignore[arg-type]
-    parts += [f"dilation {_side(d)}"] if d != (1, 1) else []  # type: ignore[arg-type]
+    parts += [say("stride {stride}", stride=_side(s))] if s != (1, 1) else []  # type: ignore[arg-type]
+    parts += [say("pad {padding}", padding=_side(p))] if p != (0, 0) else []  # type: ignore[arg-type]
+    parts += [say("dilation {dilation}", dilation=_side(d))] if d != (1, 1) else []  # type: ignore[arg-type]
     return ", ".join(parts)
 
 
@@ -234,12 +236,15 @@ def check_receptive_field(answer: object, layers: Sequence[LayerSpec] | nn.Modul
         specs = {spec.name: spec for spec in layer_specs(layers)}
         where = [f"{f.name} ({_describe(specs.get(f.name), f.kind)})" for f in fields]
     else:
-        where = [f"layer {i} ({_describe(spec, spec.kind)})" for i, spec in enumerate(layers, start=1)]
-    lines = [f"{w}: field {f.size[0]}×{f.size[1]}, jump {f.jump[0]}×{f.jump[1]}" for w, f in zip(where, fields)]
+        where = [say("layer {number} ({layer})", number=i, layer=_describe(spec, spec.kind))
+                 for i, spec in enumerate(layers, start=1)]
+    lines = [say("{where}: field {field_h}×{field_w}, jump {jump_h}×{jump_w}", where=w, field_h=f.size[0],
+                 field_w=f.size[1], jump_h=f.jump[0], jump_w=f.jump[1]) for w, f in zip(where, fields)]
     output = overall_receptive_field(layers)
     if (output.size, output.jump) != (fields[-1].size, fields[-1].jump):  # branches: the last layer is not the output
-        lines.append(f"at the output (where paths meet, the largest of their fields): field "
-                     f"{output.size[0]}×{output.size[1]}, jump {output.jump[0]}×{output.jump[1]}")
-    hint = ("go layer by layer: each layer widens the field by (k − 1)·jump, and multiplies the jump (the "
-            "distance in input pixels between neighbouring outputs) by its stride; start with field 1, jump 1.")
+        lines.append(say("at the output (where paths meet, the largest of their fields): field {field_h}×{field_w}, "
+                         "jump {jump_h}×{jump_w}", field_h=output.size[0], field_w=output.size[1],
+                         jump_h=output.jump[0], jump_w=output.jump[1]))
+    hint = say("go layer by layer: each layer widens the field by (k − 1)·jump, and multiplies the jump (the "
+               "distance in input pixels between neighbouring outputs) by its stride; start with field 1, jump 1.")
     report(as_pair(answer) == output.size, answer, output.size, hint=hint, why="\n".join(lines))

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from course_utils import validate
 from course_utils.checks._verdict import answer_check, tensor_report
+from course_utils.language import say
 from course_utils.shapes import IntOrPair, conv_output_shape, pool_output_shape
 
 __all__ = ["check_corr2d", "check_pool2d", "check_close"]
@@ -27,10 +28,11 @@ def check_corr2d(answer: object, X: torch.Tensor, K: torch.Tensor) -> None:
     X, K = _tensor(X, "X", (2,), "(height, width)"), _tensor(K, "K", (2,), "(height, width)")
     conv_output_shape(tuple(X.shape), tuple(K.shape))  # raises if K does not fit in X
     expected = F.conv2d(X.float()[None, None], K.float()[None, None])[0, 0]
-    hint = (f"the output has (n_h − k_h + 1) × (n_w − k_w + 1) entries; entry (i, j) is the sum of K times the "
-            f"{tuple(K.shape)} window of X whose top-left corner is (i, j) (no flipping of K).")
+    hint = say("the output has (n_h − k_h + 1) × (n_w − k_w + 1) entries; entry (i, j) is the sum of K times the "
+               "{window} window of X whose top-left corner is (i, j) (no flipping of K).", window=tuple(K.shape))
     tensor_report(answer, expected, hint=hint,
-                  why=f"F.conv2d of the {tuple(X.shape)} input with the {tuple(K.shape)} kernel")
+                  why=say("F.conv2d of the {input} input with the {kernel} kernel", input=tuple(X.shape),
+                          kernel=tuple(K.shape)))
 
 
 @answer_check
@@ -51,15 +53,18 @@ def check_pool2d(
     X4 = X.float().reshape((1,) * (4 - X.dim()) + tuple(X.shape))
     pooled = pool(X4, pool_size, stride=stride, padding=padding)
     expected = pooled.reshape(tuple(X.shape[:-2]) + tuple(pooled.shape[-2:]))
-    hint = (f"slide a {pool_size} window with stride {stride} over each channel separately and take the "
-            f"{'largest value' if mode == 'max' else 'mean'} of each window; the channels are not mixed.")
+    hint = say("slide a {window} window with stride {stride} over each channel separately and take the largest value "
+               "of each window; the channels are not mixed." if mode == "max" else
+               "slide a {window} window with stride {stride} over each channel separately and take the mean of each "
+               "window; the channels are not mixed.", window=pool_size, stride=stride)
     tensor_report(answer, expected, hint=hint,
-                  why=f"F.{mode}_pool2d with window {pool_size}, stride {stride}, padding {padding}")
+                  why=say("F.{mode}_pool2d with window {window}, stride {stride}, padding {padding}", mode=mode,
+                          window=pool_size, stride=stride, padding=padding))
 
 
 @answer_check
 def check_close(answer: object, expected: torch.Tensor, why: str = "", hint: str = "") -> None:
     """Check a tensor answer against a tensor the notebook computed some other way."""
     expected = _tensor(expected, "expected", None, "")
-    tensor_report(answer, expected, hint=hint or "compare your computation with the text above, step by step.",
-                  why=why or "the two computations must agree")
+    tensor_report(answer, expected, hint=hint or say("compare your computation with the text above, step by step."),
+                  why=why or say("the two computations must agree"))
