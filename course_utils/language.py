@@ -18,11 +18,13 @@ keyed by the English one (a test checks that every template used has its transla
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from course_utils.locales import ko
 
-__all__ = ["LANGUAGES", "Language", "get_language", "say", "set_language"]
+__all__ = ["LANGUAGES", "Language", "get_language", "say", "set_language", "speaking"]
 
 Language = Literal["en", "ko"]
 LANGUAGES: tuple[Language, ...] = ("en", "ko")
@@ -47,3 +49,15 @@ def say(english: str, **fields: Any) -> str:
     """``english`` (a ``str.format`` template) in the language in use, filled with ``fields``."""
     template = _CATALOGS.get(_current[0], {}).get(english, english)
     return template.format(**fields)
+
+
+@contextmanager
+def speaking(language: Language) -> Iterator[None]:
+    """Speak ``language`` inside the ``with`` block, then the language before it again (e.g. English
+    for a text that is recorded as data and compared, such as ``TrainingSetup.changes``)."""
+    before = get_language()
+    set_language(language)
+    try:
+        yield
+    finally:
+        _current[0] = before

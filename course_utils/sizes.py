@@ -42,7 +42,7 @@ from typing import Any, Literal
 import torch
 
 from course_utils import validate
-from course_utils.language import say
+from course_utils.language import say, speaking
 from course_utils.models import MODELS, VGG_ARCHS, Classifier
 from course_utils.schedules import LRSchedule
 
@@ -245,7 +245,7 @@ class TrainingSetup:
     size: SizeName
     why: str  # how the size was chosen, e.g. "no GPU found"
     settings: RunSettings
-    changes: str  # what differs from the book, one line ("" at book size)
+    changes: str  # what differs from the book, in English ("" at book size); str() says it in the language in use
 
     @property
     def batch_size(self) -> int:
@@ -278,7 +278,8 @@ class TrainingSetup:
         ) if value != default})
 
     def __str__(self) -> str:
-        what = self.changes or say("the book's settings")
+        entry = MODEL_SETTINGS[self.model]
+        what = ", ".join(_differences(entry, self.settings, entry.book)) or say("the book's settings")
         return say("[size {size}: {why}] {model}: {what}", size=self.size, why=say(self.why), model=self.model_name,
                    what=what)
 
@@ -316,8 +317,9 @@ def training_setup(model: str, size: SizeName | None = None, *, verbose: bool = 
         raise ValueError(f"size must be one of {', '.join(SIZES)} (or None: automatic), got {size!r}")
     entry = MODEL_SETTINGS[key]
     run, book = entry.at(size), entry.book
-    setup = TrainingSetup(model=key, model_name=entry.name, size=size, why=why, settings=run,
-                          changes=", ".join(_differences(entry, run, book)))
+    with speaking("en"):  # recorded as data (results files, 8.7 matches runs by it); shown in any language
+        changes = ", ".join(_differences(entry, run, book))
+    setup = TrainingSetup(model=key, model_name=entry.name, size=size, why=why, settings=run, changes=changes)
     if verbose:
         print(setup)
     return setup

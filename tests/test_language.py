@@ -241,3 +241,10 @@ def test_every_kind_of_check_hints_and_explains_in_korean(korean, name, capsys):
     _CALLS[name]()
     why = capsys.readouterr().out.split("   이유: ", 1)[1]
     assert name in _FORMULA_ONLY or _HANGUL.search(why), why
+
+
+def test_what_a_run_records_stays_english_while_the_student_reads_korean(korean):
+    run = training_setup("resnet18", "cpu", verbose=False)
+    assert run.changes.startswith("28x28 images (book 96x96), lr 0.05 (book 0.01)")  # the results files' words
+    assert str(run).startswith("[크기 cpu: 호출에서 지정] ResNet18: 28x28 이미지(책 96x96)")
+    assert get_language() == "ko"
