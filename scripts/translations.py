@@ -39,11 +39,13 @@ from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run_notebooks.py, beside this file
+from run_notebooks import COLAB_CELL_ID  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 LANGUAGE = "ko"
 LANGUAGE_LINES = ("from course_utils import set_language", 'set_language("ko")')
-COLAB_CELL_ID = "colab-setup"
 
 __all__ = ["LANGUAGE_LINES", "code_tokens", "problems", "source_hash", "start", "apply_translation", "main"]
 
