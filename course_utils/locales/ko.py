@@ -594,4 +594,13 @@ TEMPLATES: dict[str, str] = {
     "{epochs} epoch (book {book})": "{epochs} 에포크(책 {book})",
     "{epochs} epochs (book {book})": "{epochs} 에포크(책 {book})",
     "{model}({key}={value!r}) (book {was})": "{model}({key}={value!r})(책 {was})",
+    # the explorers (course_utils.explorers, and the front end's phrases in explorers/static/explorer.js)
+
+    # ---
+    # the figures (course_utils.plotting, illustrations, diagrams)
+
+    # ---
+    # the trainer's progress and report (course_utils.callbacks, trainer, comparison)
+
+    # ---
 }
