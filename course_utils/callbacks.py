@@ -42,7 +42,8 @@ import torch
 
 from course_utils import validate
 from course_utils.checkpoint import save_checkpoint, state_is_finite
-from course_utils.formatting import duration, plural
+from course_utils.formatting import duration
+from course_utils.language import say
 
 if TYPE_CHECKING:
     from course_utils.trainer import Trainer
@@ -100,10 +101,12 @@ def in_notebook() -> bool:
 def _lr_advice(lr: float | None) -> str:
     """What to try next; never suggests a learning rate that is not a finite positive number."""
     if lr is None:
-        return "Try a lower learning rate, or gradient_clip_val=1."
+        return say("Try a lower learning rate, or gradient_clip_val=1.")
     if not (math.isfinite(lr) and lr > 0):
-        return f"The optimizer's learning rate is {lr}: build the model with a finite positive one, e.g. lr=0.1."
-    return f"Try a lower learning rate, e.g. lr={lr / 10:g} instead of {lr:g}, or gradient_clip_val=1."
+        return say("The optimizer's learning rate is {lr}: build the model with a finite positive one, e.g. lr=0.1.",
+                   lr=lr)
+    return say("Try a lower learning rate, e.g. lr={lower:g} instead of {lr:g}, or gradient_clip_val=1.",
+               lower=lr / 10, lr=lr)
 
 
 def _norms_finite(trainer: Trainer) -> torch.Tensor:
@@ -125,11 +128,12 @@ def _kept(trainer: Trainer) -> str:
     """Where the last good state is, for a stop message."""
     if trainer.last_checkpoint is not None:
         path, epoch = trainer.last_checkpoint
-        return (f"{path} still holds the weights after epoch {epoch}, the last good ones "
-                f"(resuming from it keeps its learning rate: to change it, start over)")
+        return say("{path} still holds the weights after epoch {epoch}, the last good ones "
+                   "(resuming from it keeps its learning rate: to change it, start over)", path=path, epoch=epoch)
     if trainer.checkpoint_dir is not None:
-        return f"no epoch had finished, so {trainer.checkpoint_dir} holds no checkpoint: build the model again"
-    return "no checkpoint was kept (checkpoint_dir=None): build the model again"
+        return say("no epoch had finished, so {folder} holds no checkpoint: build the model again",
+                   folder=trainer.checkpoint_dir)
+    return say("no checkpoint was kept (checkpoint_dir=None): build the model again")
 
 
 class NaNGuard(Callback):
@@ -179,23 +183,41 @@ class NaNGuard(Callback):
             self.first[1] = -1
             if loss_at < 0:
                 return
-        now = f"epoch {trainer.epoch + 1}, batch {trainer.batch_idx + 1}"
-        state = ("the model's weights are now not finite" if not _weights_finite(trainer, exact=True)
-                 else "the model's weights are still finite")
+        now = say("epoch {epoch}, batch {batch}", epoch=trainer.epoch + 1, batch=trainer.batch_idx + 1)
+        state = say("the model's weights are now not finite" if not _weights_finite(trainer, exact=True)
+                    else "the model's weights are still finite")
         if loss_at >= 0 and (weights_at < 0 or loss_at <= weights_at):
-            what = f"the loss became {self.value.item()} in {_where(loss_at)}"
+            what = say("the loss became {loss} in {where}", loss=self.value.item(), where=_where(loss_at))
         else:
-            what = f"the optimizer step of {_where(weights_at)} made weights NaN or infinite (its batch's loss was finite)"
+            what = say("the optimizer step of {where} made weights NaN or infinite (its batch's loss was finite)",
+                       where=_where(weights_at))
         raise CancelFitException(
-            f"{what}: training stopped (checked at {now}), and {state}; {_kept(trainer)}. {_lr_advice(trainer.lr)}"
+            say("{what}: training stopped (checked at {now}), and {state}; {kept}. {advice}", what=what, now=now,
+                state=state, kept=_kept(trainer), advice=_lr_advice(trainer.lr))
         )
 
 
 _CODE = 2**20  # batches per epoch in NaNGuard's code of (epoch, batch)
 
 
+def _epoch_of(trainer: Trainer) -> str:
+    """The progress bar's description: ``epoch 3/10``."""
+    return say("epoch {epoch}/{epochs}", epoch=trainer.epoch + 1, epochs=trainer.max_epochs)
+
+
+def _epochs(count: int) -> str:
+    """``1 epoch``, ``10 epochs`` (the Report's count)."""
+    return say("{count} epoch" if count == 1 else "{count} epochs", count=count)
+
+
+def _ended(status: str) -> str:
+    """How a run ended, in the language in use (``Trainer.history.status`` stays English: it is data)."""
+    names = {"completed": say("completed"), "stopped": say("stopped"), "interrupted": say("interrupted")}
+    return names.get(status, status)
+
+
 def _where(code: int) -> str:
-    return f"epoch {code // _CODE + 1}, batch {code % _CODE + 1}"
+    return say("epoch {epoch}, batch {batch}", epoch=code // _CODE + 1, batch=code % _CODE + 1)
 
 
 class ProgressBar(Callback):
@@ -228,15 +250,15 @@ class ProgressBar(Callback):
         self.handle = display(self._bundle(), raw=True, display_id=True)
 
     def before_epoch(self, trainer: Trainer) -> None:
-        self.bar.set_description(f"epoch {trainer.epoch + 1}/{trainer.max_epochs}")
+        self.bar.set_description(_epoch_of(trainer))
         self.shown_at = -math.inf
 
     def before_compile(self, trainer: Trainer) -> None:
-        self.bar.set_description(f"epoch {trainer.epoch + 1}/{trainer.max_epochs}: compiling")
+        self.bar.set_description(say("{epoch}: compiling", epoch=_epoch_of(trainer)))
         self.bar.refresh()
 
     def after_compile(self, trainer: Trainer) -> None:
-        self.bar.set_description(f"epoch {trainer.epoch + 1}/{trainer.max_epochs}")
+        self.bar.set_description(_epoch_of(trainer))
 
     def after_batch(self, trainer: Trainer) -> None:
         """Moves the bar; every ``every_s`` seconds (and at an epoch's last batch) also reads the running
@@ -307,9 +329,10 @@ class LivePlot(Callback):
         else:
             from tqdm.auto import tqdm
 
-            tqdm.write(f"epoch {last.epoch}/{trainer.max_epochs}: train_loss {last.train_loss:.4f}, "
-                       f"val_loss {last.val_loss:.4f}, val_acc {last.val_acc:.4f} "
-                       f"({last.images_per_s:,.0f} img/s, {duration(last.seconds)})")
+            tqdm.write(say("epoch {epoch}/{epochs}: train_loss {train_loss:.4f}, val_loss {val_loss:.4f}, "
+                           "val_acc {val_acc:.4f} ({speed:,.0f} img/s, {time})", epoch=last.epoch,
+                           epochs=trainer.max_epochs, train_loss=last.train_loss, val_loss=last.val_loss,
+                           val_acc=last.val_acc, speed=last.images_per_s, time=duration(last.seconds)))
 
     def _image(self, trainer: Trainer) -> Any:
         from IPython.display import Image
@@ -325,7 +348,7 @@ class LivePlot(Callback):
         ax.plot(epochs, [m.val_loss for m in trainer.history], "--o", markersize=3, label="val_loss")
         ax.plot(epochs, [m.val_acc for m in trainer.history], "-.o", markersize=3, label="val_acc")
         ax.set_xlim(0, max(trainer.max_epochs, 1))
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(say("epoch"))
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", fontsize=8)
         return Image(data=figure_to_png(fig, dpi=90), format="png")
@@ -344,26 +367,27 @@ class Report(Callback):
 
     def before_fit(self, trainer: Trainer) -> None:
         setup = trainer.setup
-        size = f"size {setup.size} ({setup.why}) | " if setup is not None else ""
+        size = say("size {size} ({why}) | ", size=setup.size, why=say(setup.why)) if setup is not None else ""
         describe = getattr(trainer.data, "describe", None)
         data = describe() if callable(describe) else type(trainer.data).__name__
-        lr = f"lr {trainer.lr:g}, " if trainer.lr is not None else ""
+        lr = say("lr {lr:g}, ", lr=trainer.lr) if trainer.lr is not None else ""
         if trainer.lr_schedule == "cosine":
-            lr = f"lr {trainer.optim.param_groups[0]['initial_lr']:g} (warm-up, then cosine decay to 0), "
-        resumed = f", resuming after epoch {trainer.start_epoch}" if trainer.start_epoch else ""
-        print(f"[{size}device {trainer.device_name}] {data} | {type(trainer.model).__name__}, "
-              f"{lr}{plural(trainer.max_epochs, 'epoch')}{resumed}")
+            lr = say("lr {lr:g} (warm-up, then cosine decay to 0), ", lr=trainer.optim.param_groups[0]["initial_lr"])
+        resumed = say(", resuming after epoch {epoch}", epoch=trainer.start_epoch) if trainer.start_epoch else ""
+        print(say("[{size}device {device}] {data} | {model}, {lr}{epochs}{resumed}", size=size,
+                  device=trainer.device_name, data=data, model=type(trainer.model).__name__, lr=lr,
+                  epochs=_epochs(trainer.max_epochs), resumed=resumed))
         self.start = time.perf_counter()
 
     def before_compile(self, trainer: Trainer) -> None:
         why = trainer.compiler.reason
-        print(f"{why + ': ' if why != 'compile=True' else ''}compiling the training step with torch.compile "
-              f"(once; it takes tens of seconds)...", flush=True)
+        print(say("{why}compiling the training step with torch.compile (once; it takes tens of seconds)...",
+                  why=why + ": " if why != "compile=True" else ""), flush=True)
 
     def after_compile(self, trainer: Trainer) -> None:
         compiler = trainer.compiler
         if compiler.state == "compiled":
-            print(f"compiled in {duration(compiler.seconds)}; the training goes on compiled", flush=True)
+            print(say("compiled in {time}; the training goes on compiled", time=duration(compiler.seconds)), flush=True)
         else:
             print(compiler.reason, flush=True)
 
@@ -372,15 +396,17 @@ class Report(Callback):
         if history.status == "running":  # an error is on its way up: say nothing
             return
         if history.message:
-            print(f"{history.status}: {history.message}")
+            print(say("{status}: {message}", status=_ended(history.status), message=history.message))
         if len(history):
             last = history[-1]
             seconds = trainer.compiler.seconds
-            compiled = f", {duration(seconds)} of it compiling" if seconds else ""
+            compiled = say(", {time} of it compiling", time=duration(seconds)) if seconds else ""
             speed = sum(m.images_per_s for m in history) / len(history)
-            print(f"done: train_loss {last.train_loss:.4f}, val_loss {last.val_loss:.4f}, "
-                  f"val_acc {last.val_acc:.4f} | {speed:,.0f} img/s | {duration(time.perf_counter() - self.start)} "
-                  f"({plural(len(history), 'epoch')}{compiled})")
+            print(say("done: train_loss {train_loss:.4f}, val_loss {val_loss:.4f}, val_acc {val_acc:.4f} | "
+                      "{speed:,.0f} img/s | {time} ({epochs}{compiled})", train_loss=last.train_loss,
+                      val_loss=last.val_loss, val_acc=last.val_acc, speed=speed,
+                      time=duration(time.perf_counter() - self.start), epochs=_epochs(len(history)),
+                      compiled=compiled))
 
 
 class Checkpoint(Callback):
@@ -398,8 +424,8 @@ class Checkpoint(Callback):
     def after_epoch(self, trainer: Trainer) -> None:
         if not state_is_finite(trainer.model):
             raise CancelFitException(
-                f"after epoch {trainer.epoch + 1} the model's weights or buffers are not finite, so they were "
-                f"not saved; {_kept(trainer)}. {_lr_advice(trainer.lr)}"
+                say("after epoch {epoch} the model's weights or buffers are not finite, so they were not saved; "
+                    "{kept}. {advice}", epoch=trainer.epoch + 1, kept=_kept(trainer), advice=_lr_advice(trainer.lr))
             )
         save_checkpoint(self.path, trainer.model, trainer.optim, trainer.history.as_dicts(), trainer.device)
         trainer.last_checkpoint = (self.path, len(trainer.history))
@@ -421,6 +447,6 @@ class EarlyStopping(Callback):
                 best, best_epoch = metrics.val_loss, metrics.epoch
         if trainer.history[-1].epoch - best_epoch >= self.patience:
             raise CancelFitException(
-                f"early stop: val_loss has not improved for {self.patience} epoch(s) "
-                f"(best {best:.4f} in epoch {best_epoch})"
+                say("early stop: val_loss has not improved for {patience} epoch(s) (best {best:.4f} in epoch {epoch})",
+                    patience=self.patience, best=best, epoch=best_epoch)
             )

@@ -34,6 +34,7 @@ from torch import nn
 
 from course_utils import validate
 from course_utils.formatting import MISSING, human_count, markdown_table, text_table
+from course_utils.language import say
 from course_utils.models import get_model
 from course_utils.sizes import MODEL_SETTINGS, SIZES, SizeName, resolve_size, training_setup
 from course_utils.summary import model_summary
@@ -199,8 +200,9 @@ class ComparisonRow:
     params: int
     macs: int  # multiply-accumulates for one image
     receptive_field: tuple[int, int]
-    changes: str  # what the size changed from the book ("" at book size)
+    changes: str  # what the size changed from the book ("" at book size), in English: it finds the measurement
     measurement: Measurement | None
+    differences: str = ""  # the same, in the language in use when the comparison was made (its notes show it)
 
     @property
     def val_acc(self) -> float | None:
@@ -237,7 +239,9 @@ class Comparison:
 
     @property
     def header(self) -> tuple[str, ...]:
-        return self.COST_HEADER + (self.MEASURED_HEADER if self.measured else ())
+        """The columns' names, in the language in use."""
+        english = self.COST_HEADER + (self.MEASURED_HEADER if self.measured else ())
+        return tuple(say(name) for name in english)  # each has its translation (tests/test_language.py)
 
     def _cells(self) -> list[list[str]]:
         body = []
@@ -256,15 +260,16 @@ class Comparison:
         return body
 
     def _notes(self) -> list[str]:
-        where = self.results_folder or "no results folder found"
-        lines = [f"Size {self.size} ({self.why}). Params, MACs and receptive fields: computed now for the "
-                 f"models this size trains."]
+        where = self.results_folder or say("no results folder found")
+        lines = [say("Size {size} ({why}). Params, MACs and receptive fields: computed now for the models this size "
+                     "trains.", size=self.size, why=say(self.why))]
         if self.measured:
-            lines[0] += f" Accuracy and speed: measured runs from {where}; {MISSING} = not measured."
-        lines += [f"{row.model}: {row.changes}" for row in self.rows if row.changes]
+            lines[0] += say(" Accuracy and speed: measured runs from {where}; {missing} = not measured.", where=where,
+                            missing=MISSING)
+        lines += [f"{row.model}: {row.differences or row.changes}" for row in self.rows if row.changes]
         sources = sorted({f"{r.measurement.source}, {r.measurement.date[:10]}" for r in self.rows if r.measurement})
         if sources and self.measured:
-            lines.append("Measured in: " + "; ".join(sources))
+            lines.append(say("Measured in: {sources}", sources="; ".join(sources)))
         return lines
 
     def to_markdown(self) -> str:
@@ -350,6 +355,6 @@ def compare_models(
         rows.append(ComparisonRow(
             model=run.model_name, key=key, input_size=side, params=summary.total_params, macs=summary.total_macs,
             receptive_field=summary.receptive_field, changes=run.changes,
-            measurement=find_measurement(measurements, key, size, side, run.changes),
+            measurement=find_measurement(measurements, key, size, side, run.changes), differences=run.differences,
         ))  # fmt: skip
     return Comparison(size=size, why=why, rows=tuple(rows), results_folder=_shown(where), measured=measured)

@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import torch
 
+from course_utils.language import say
+
 if TYPE_CHECKING:
     from course_utils.trainer import Trainer
 
@@ -116,8 +118,8 @@ class StepCompiler:
             self.state, self.reason = "compile", "compile=True"
         elif trainer.device.type == "cpu" and not AUTO_ON_CPU:
             self.state = "eager"
-            self.reason = ("compile='auto' trains eagerly on a CPU, where compiling was measured not to pay "
-                           "(benchmarks/bench_trainer.py); compile=True compiles anyway")
+            self.reason = say("compile='auto' trains eagerly on a CPU, where compiling was measured not to pay "
+                              "(benchmarks/bench_trainer.py); compile=True compiles anyway")
         else:
             self.state = "probing"
 
@@ -192,12 +194,12 @@ class StepCompiler:
         estimate = left * step
         if estimate > AUTO_MIN_SECONDS:
             self.state = "compile"
-            self.reason = (f"compile='auto': about {_minutes(estimate)} of training left at {step * 1e3:.0f} ms "
-                           f"a step, long enough to repay compiling")
+            self.reason = say("compile='auto': about {left} of training left at {ms:.0f} ms a step, long enough to "
+                              "repay compiling", left=_minutes(estimate), ms=step * 1e3)
         else:
             self.state = "eager"
-            self.reason = (f"compile='auto': about {_minutes(estimate)} of training left, "
-                           f"too short to repay compiling")
+            self.reason = say("compile='auto': about {left} of training left, too short to repay compiling",
+                              left=_minutes(estimate))
 
     def _failed(self, error: Exception) -> None:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -206,7 +208,8 @@ class StepCompiler:
                                f" on {self.trainer.device.type} ({type(error).__name__}: {first[:200]}); "
                                f"use compile=False, or 'auto', which falls back to eager training") from error
         self.compiled, self.state = None, "eager"
-        self.reason = f"compile='auto': torch.compile failed ({type(error).__name__}: {first[:120]}), training eagerly"
+        self.reason = say("compile='auto': torch.compile failed ({error}: {first}), training eagerly",
+                          error=type(error).__name__, first=first[:120])
         self.seconds = 0.0
         self.trainer._callback("after_compile")
 
@@ -217,4 +220,4 @@ def _wait(device: torch.device) -> None:
 
 
 def _minutes(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+    return say("{seconds:.0f} s", seconds=seconds) if seconds < 120 else say("{minutes:.0f} min", minutes=seconds / 60)

@@ -37,6 +37,7 @@ import torch.nn.functional as F
 
 from course_utils import validate
 from course_utils.data_sources import load_fashion_mnist, load_sample
+from course_utils.language import say
 from course_utils.shapes import to_2tuple
 
 if TYPE_CHECKING:  # matplotlib is imported only when a picture is drawn
@@ -373,10 +374,11 @@ class FashionMNIST:
 
     def describe(self) -> str:
         """One line: which data, how many images, what size, what batch."""
-        what = "Fashion-MNIST sample" if self.source == "sample" else "Fashion-MNIST"
-        passes = f" x {self.repeat} passes" if self.repeat > 1 else ""
-        return (f"{what}: {self.num_train:,} train{passes} / {self.num_val:,} val images, "
-                f"{self.resize[0]}x{self.resize[1]}, batch {self.batch_size}")
+        what = say("Fashion-MNIST sample") if self.source == "sample" else "Fashion-MNIST"
+        passes = say(" x {repeat} passes", repeat=self.repeat) if self.repeat > 1 else ""
+        return say("{what}: {train:,} train{passes} / {val:,} val images, {height}x{width}, batch {batch}",
+                   what=what, train=self.num_train, passes=passes, val=self.num_val, height=self.resize[0],
+                   width=self.resize[1], batch=self.batch_size)
 
     def __repr__(self) -> str:
         return (f"FashionMNIST(batch_size={self.batch_size}, resize={self.resize}, source={self.source!r}, "

@@ -16,6 +16,7 @@ import platform
 import torch
 
 from course_utils import validate
+from course_utils.language import say
 
 __all__ = ["select_device", "describe_device", "cpu_model", "machine_description"]
 
@@ -67,14 +68,15 @@ def select_device(num_gpus: int, device: str | torch.device | None = None) -> tu
     if torch.cuda.is_available():
         count = torch.cuda.device_count()
         if num_gpus > count:
-            return torch.device("cuda:0"), f"num_gpus={num_gpus} but {count} GPU(s) found: training on cuda:0"
+            return torch.device("cuda:0"), say("num_gpus={num_gpus} but {count} GPU(s) found: training on cuda:0",
+                                              num_gpus=num_gpus, count=count)
         if num_gpus > 1:
-            return torch.device("cuda:0"), f"num_gpus={num_gpus}: this Trainer uses one GPU, cuda:0"
+            return torch.device("cuda:0"), say("num_gpus={num_gpus}: this Trainer uses one GPU, cuda:0", num_gpus=num_gpus)
         return torch.device("cuda:0"), None
     if torch.backends.mps.is_available():
-        note = None if num_gpus == 1 else f"num_gpus={num_gpus}: training on the one Apple GPU (mps)"
+        note = None if num_gpus == 1 else say("num_gpus={num_gpus}: training on the one Apple GPU (mps)", num_gpus=num_gpus)
         return torch.device("mps"), note
-    return torch.device("cpu"), f"num_gpus={num_gpus} but no GPU was found: training on the CPU"
+    return torch.device("cpu"), say("num_gpus={num_gpus} but no GPU was found: training on the CPU", num_gpus=num_gpus)
 
 
 def describe_device(device: torch.device, *, channels_last: bool = False) -> str:
@@ -88,7 +90,8 @@ def describe_device(device: torch.device, *, channels_last: bool = False) -> str
         return f"{device} ({torch.cuda.get_device_name(device)}, bf16 autocast{layout})"
     if device.type == "cpu":
         threads = torch.get_num_threads()
-        return f"cpu ({threads} thread{'s' * (threads != 1)}{layout})"
+        return say("cpu ({threads} thread{layout})" if threads == 1 else "cpu ({threads} threads{layout})",
+                   threads=threads, layout=layout)
     return f"{device}{layout}"
 
 

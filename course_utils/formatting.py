@@ -13,9 +13,12 @@ AlexNet  46,787,978
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection, Sequence
 
-__all__ = ["MISSING", "human_count", "human_bytes", "mib", "duration", "plural", "text_table", "markdown_table"]
+from course_utils.language import say
+
+__all__ = ["MISSING", "human_count", "human_bytes", "mib", "duration", "plural", "display_width", "text_table", "markdown_table"]
 
 MISSING = "—"  # a value that was not measured
 
@@ -45,9 +48,9 @@ def mib(n: float) -> str:
 def duration(seconds: float) -> str:
     """``75.3 -> '1 min 15 s'``, ``4.26 -> '4.3 s'``."""
     if seconds < 60:
-        return f"{seconds:.1f} s"
+        return say("{seconds:.1f} s", seconds=seconds)
     minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s"
+    return say("{minutes} min {rest} s", minutes=minutes, rest=rest)
 
 
 def plural(count: int, noun: str) -> str:
@@ -55,18 +58,32 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' * (count != 1)}"
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font: Hangul and other wide characters take two.
+
+    >>> display_width("val_acc"), display_width("검증 정확도")
+    (7, 11)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * (width - display_width(text))
+    return fill + text if right else text + fill
+
+
 def text_table(
     header: Sequence[str], body: Sequence[Sequence[str]], *, right: Collection[int] = (), rule: bool = True
 ) -> str:
-    """Columns padded to their widest cell, ``right`` ones right-aligned, a rule as wide as the header under it."""
-    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    """Columns padded to their widest cell (by :func:`display_width`, so Korean lines up), ``right`` ones
+    right-aligned, a rule as wide as the header under it."""
+    widths = [max(display_width(row[i]) for row in [header, *body]) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
-        padded = (c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-        return "  ".join(padded).rstrip()
+        return "  ".join(_pad(c, w, i in right) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
     top = line(header)
-    lines = [top, "-" * len(top)] if rule else [top]
+    lines = [top, "-" * display_width(top)] if rule else [top]
     return "\n".join(lines + [line(row) for row in body])
 
 

@@ -277,9 +277,14 @@ class TrainingSetup:
             ("source", run.source, "full"), ("num_train", run.num_train, None), ("repeat", run.repeat, 1),
         ) if value != default})
 
-    def __str__(self) -> str:
+    @property
+    def differences(self) -> str:
+        """What differs from the book in the language in use ("" at book size): ``changes``, as a student reads it."""
         entry = MODEL_SETTINGS[self.model]
-        what = ", ".join(_differences(entry, self.settings, entry.book)) or say("the book's settings")
+        return ", ".join(_differences(entry, self.settings, entry.book))
+
+    def __str__(self) -> str:
+        what = self.differences or say("the book's settings")
         return say("[size {size}: {why}] {model}: {what}", size=self.size, why=say(self.why), model=self.model_name,
                    what=what)
 

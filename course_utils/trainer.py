@@ -65,6 +65,7 @@ from course_utils.data import BatchLoader
 from course_utils.schedules import CosineSchedule, LRSchedule, check_schedule
 from course_utils.device import describe_device, select_device
 from course_utils.formatting import plural
+from course_utils.language import say
 from course_utils.sizes import TrainingSetup
 
 __all__ = ["EpochMetrics", "History", "Trainer", "DataModule"]
@@ -307,8 +308,9 @@ class Trainer:
             self.history.status, self.history.message = "stopped", str(stop)
         except KeyboardInterrupt:
             self.history.status = "interrupted"
-            self.history.message = (f"in epoch {self.epoch + 1}, batch {self.batch_idx + 1}; the model keeps its "
-                                    f"current weights and fit returned the history of the {len(self.history)} finished epoch(s)")
+            self.history.message = say("in epoch {epoch}, batch {batch}; the model keeps its current weights and fit "
+                                       "returned the history of the {done} finished epoch(s)",
+                                       epoch=self.epoch + 1, batch=self.batch_idx + 1, done=len(self.history))
         finally:
             self._callback("after_fit")
         return self.history

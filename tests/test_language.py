@@ -248,3 +248,70 @@ def test_what_a_run_records_stays_english_while_the_student_reads_korean(korean)
     assert run.changes.startswith("28x28 images (book 96x96), lr 0.05 (book 0.01)")  # the results files' words
     assert str(run).startswith("[크기 cpu: 호출에서 지정] ResNet18: 28x28 이미지(책 96x96)")
     assert get_language() == "ko"
+
+
+class _TinyNet(course_utils.models.Classifier):
+    def __init__(self, lr: float = 0.5) -> None:
+        super().__init__(lr, 10)
+        self.net = nn.Sequential(nn.LazyConv2d(4, kernel_size=3, stride=2), nn.ReLU(), nn.Flatten(), nn.LazyLinear(10))
+
+
+class _InterruptAt(course_utils.callbacks.Callback):
+    def after_batch(self, trainer) -> None:
+        if (trainer.epoch, trainer.batch_idx) == (1, 2):
+            raise KeyboardInterrupt
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_the_trainers_lines_are_korean_and_say_the_same_numbers(korean, capsys):
+    data = course_utils.FashionMNIST(batch_size=64, source="sample", num_train=320)
+    torch.manual_seed(0)
+    history = course_utils.Trainer(2, num_gpus=1, callbacks=[_InterruptAt()]).fit(_TinyNet(), data)
+    out = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    if not torch.cuda.is_available() and not torch.backends.mps.is_available():
+        assert out[0] == "num_gpus=1이지만 GPU가 없습니다. CPU에서 학습합니다"
+    first = next(line for line in out if line.startswith("[장치 "))
+    assert "Fashion-MNIST 표본: 학습 이미지 320장 / 검증 이미지 500장, 28x28, 배치 64 | _TinyNet, 학습률 0.5, 2 에포크" in first
+    assert "사용자 중단: 에포크 2, 배치 3에서 멈췄습니다" in "\n".join(out)
+    last = out[-1]
+    m = history[-1]
+    assert last.startswith(f"완료: train_loss {m.train_loss:.4f}, val_loss {m.val_loss:.4f}, val_acc {m.val_acc:.4f} | ")
+    assert re.search(r"\d초\(1 에포크\)$", last), last
+    assert history.status == "interrupted"  # the data stays English: only what is shown is Korean
+
+
+def test_an_early_stop_and_a_bad_learning_rate_are_explained_in_korean(korean):
+    stop = course_utils.callbacks.EarlyStopping(patience=2)
+    trainer = type("T", (), {"history": [type("M", (), {"epoch": e, "val_loss": v})() for e, v in
+                                         [(1, 0.5), (2, 0.6), (3, 0.7)]]})()
+    with pytest.raises(course_utils.callbacks.CancelFitException, match=r"^조기 종료: val_loss가 2 에포크 동안 "
+                       r"나아지지 않았습니다\(최저 0\.5000, 에포크 1\)$"):
+        stop.after_epoch(trainer)
+    assert course_utils.callbacks._lr_advice(0.5) == "더 낮은 학습률(예: lr=0.5 대신 lr=0.05)이나 gradient_clip_val=1을 써 보세요."
+    assert course_utils.formatting.duration(75.3) == "1분 15초"
+    set_language("en")
+    assert course_utils.formatting.duration(75.3) == "1 min 15 s"
+
+
+def test_the_comparison_of_8_7_speaks_korean_and_still_finds_its_measurements(korean):
+    from course_utils.comparison import compare_models
+    from course_utils.formatting import display_width
+
+    korean_table = compare_models("cpu", keys=("lenet", "resnet18"))
+    set_language("en")
+    english_table = compare_models("cpu", keys=("lenet", "resnet18"))
+    set_language("ko")
+    assert korean_table.header[:5] == ("모델", "이미지", "매개변수", "MACs/이미지", "수용 영역")
+    assert [r.changes for r in korean_table.rows] == [r.changes for r in english_table.rows]  # the English key
+    assert [r.val_acc for r in korean_table.rows] == [r.val_acc for r in english_table.rows] != [None, None]
+    text = str(korean_table)
+    assert "ResNet18: 28x28 이미지(책 96x96), 학습률 0.05(책 0.01)" in text and "측정한 곳: " in text
+    assert "ResNet18: 28x28 images" in str(english_table)
+    header, rule, *body = text.splitlines()[:4]
+    assert display_width(rule) == display_width(header)
+    # the columns line up in a monospaced font: each column starts at the same display column in every line
+    starts = [display_width(header[:header.index(name)]) for name in ("이미지", "매개변수")]
+    for line in body:
+        cells = line.split()
+        assert [display_width(line[:line.index(cells[1])]), display_width(line[:line.index(cells[2])]) +
+                display_width(cells[2]) - display_width("매개변수")] == starts

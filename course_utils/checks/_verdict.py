@@ -35,13 +35,13 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-import unicodedata
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import torch
 
+from course_utils.formatting import display_width
 from course_utils.language import say
 
 __all__ = [
@@ -112,8 +112,7 @@ def answer_check(check: _Check) -> _Check:
 def _why_text(why: str) -> str:
     lines = why.splitlines() or [""]
     label = say("   Why: ")
-    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in label)  # Hangul: 2 columns
-    return "\n".join([label + lines[0]] + [" " * width + line for line in lines[1:]])
+    return "\n".join([label + lines[0]] + [" " * display_width(label) + line for line in lines[1:]])
 
 
 def _shown(answer: object) -> str:

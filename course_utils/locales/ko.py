@@ -601,6 +601,103 @@ TEMPLATES: dict[str, str] = {
 
     # ---
     # the trainer's progress and report (course_utils.callbacks, trainer, comparison)
+    "{seconds:.1f} s": "{seconds:.1f}초",
+    "{minutes} min {rest} s": "{minutes}분 {rest}초",
+    "{seconds:.0f} s": "{seconds:.0f}초",
+    "{minutes:.0f} min": "{minutes:.0f}분",
+    "compile='auto' trains eagerly on a CPU, where compiling was measured not to pay (benchmarks/bench_trainer.py); "
+    "compile=True compiles anyway":
+        "compile='auto'는 CPU에서 컴파일하지 않고 학습합니다. CPU에서는 컴파일이 이득이 없다고 측정되었습니다"
+        "(benchmarks/bench_trainer.py). 그래도 컴파일하려면 compile=True",
+    "compile='auto': about {left} of training left at {ms:.0f} ms a step, long enough to repay compiling":
+        "compile='auto': 한 스텝에 {ms:.0f} ms로 학습이 약 {left} 남았으니, 컴파일 시간을 되찾기에 충분합니다",
+    "compile='auto': about {left} of training left, too short to repay compiling":
+        "compile='auto': 남은 학습이 약 {left}뿐이라 컴파일 시간을 되찾기에는 짧습니다",
+    "compile='auto': torch.compile failed ({error}: {first}), training eagerly":
+        "compile='auto': torch.compile이 실패해서({error}: {first}) 컴파일 없이 학습합니다",
+    "{why}compiling the training step with torch.compile (once; it takes tens of seconds)...":
+        "{why}torch.compile로 학습 스텝을 컴파일합니다(한 번만, 수십 초 걸립니다)...",
+    "compiled in {time}; the training goes on compiled": "{time} 만에 컴파일했습니다. 이제 컴파일된 스텝으로 학습합니다",
+    "{epoch}: compiling": "{epoch}: 컴파일 중",
+    "Fashion-MNIST sample": "Fashion-MNIST 표본",
+    " x {repeat} passes": " x {repeat}회 반복",
+    "{what}: {train:,} train{passes} / {val:,} val images, {height}x{width}, batch {batch}":
+        "{what}: 학습 이미지 {train:,}장{passes} / 검증 이미지 {val:,}장, {height}x{width}, 배치 {batch}",
+    "size {size} ({why}) | ": "크기 {size}({why}) | ",
+    "lr {lr:g}, ": "학습률 {lr:g}, ",
+    "lr {lr:g} (warm-up, then cosine decay to 0), ": "학습률 {lr:g}(워밍업 후 0까지 코사인 감쇠), ",
+    ", resuming after epoch {epoch}": ", 에포크 {epoch} 다음부터 이어서",
+    "[{size}device {device}] {data} | {model}, {lr}{epochs}{resumed}": "[{size}장치 {device}] {data} | {model}, {lr}{epochs}{resumed}",
+    "{count} epoch": "{count} 에포크",
+    "{count} epochs": "{count} 에포크",
+    "epoch {epoch}/{epochs}": "에포크 {epoch}/{epochs}",
+    "epoch": "에포크",
+    "epoch {epoch}/{epochs}: train_loss {train_loss:.4f}, val_loss {val_loss:.4f}, val_acc {val_acc:.4f} "
+    "({speed:,.0f} img/s, {time})":
+        "에포크 {epoch}/{epochs}: train_loss {train_loss:.4f}, val_loss {val_loss:.4f}, val_acc {val_acc:.4f} "
+        "({speed:,.0f} img/s, {time})",
+    "done: train_loss {train_loss:.4f}, val_loss {val_loss:.4f}, val_acc {val_acc:.4f} | {speed:,.0f} img/s | {time} "
+    "({epochs}{compiled})":
+        "완료: train_loss {train_loss:.4f}, val_loss {val_loss:.4f}, val_acc {val_acc:.4f} | {speed:,.0f} img/s | "
+        "{time}({epochs}{compiled})",
+    ", {time} of it compiling": ", 그중 컴파일 {time}",
+    "{status}: {message}": "{status}: {message}",
+    "completed": "완료",
+    "stopped": "중단",
+    "interrupted": "사용자 중단",
+    "epoch {epoch}, batch {batch}": "에포크 {epoch}, 배치 {batch}",
+    "the model's weights are now not finite": "모델의 가중치는 이제 유한하지 않습니다",
+    "the model's weights are still finite": "모델의 가중치는 아직 유한합니다",
+    "the loss became {loss} in {where}": "{where}에서 손실이 {loss}가 되었습니다",
+    "the optimizer step of {where} made weights NaN or infinite (its batch's loss was finite)":
+        "{where}의 옵티마이저 스텝이 가중치를 NaN이나 무한대로 만들었습니다(그 배치의 손실은 유한했습니다)",
+    "{what}: training stopped (checked at {now}), and {state}; {kept}. {advice}":
+        "{what}. 학습을 멈췄고({now}에 확인), {state}. {kept}. {advice}",
+    "after epoch {epoch} the model's weights or buffers are not finite, so they were not saved; {kept}. {advice}":
+        "에포크 {epoch} 뒤 모델의 가중치나 버퍼가 유한하지 않아 저장하지 않았습니다. {kept}. {advice}",
+    "{path} still holds the weights after epoch {epoch}, the last good ones (resuming from it keeps its learning rate: "
+    "to change it, start over)":
+        "{path}에는 마지막으로 정상이었던 에포크 {epoch} 뒤의 가중치가 그대로 있습니다(여기서 이어서 학습하면 그 학습률을 "
+        "그대로 씁니다. 학습률을 바꾸려면 처음부터 다시 시작하세요)",
+    "no epoch had finished, so {folder} holds no checkpoint: build the model again":
+        "끝난 에포크가 없어서 {folder}에는 체크포인트가 없습니다. 모델을 다시 만드세요",
+    "no checkpoint was kept (checkpoint_dir=None): build the model again":
+        "체크포인트를 남기지 않았습니다(checkpoint_dir=None). 모델을 다시 만드세요",
+    "Try a lower learning rate, or gradient_clip_val=1.": "더 낮은 학습률이나 gradient_clip_val=1을 써 보세요.",
+    "The optimizer's learning rate is {lr}: build the model with a finite positive one, e.g. lr=0.1.":
+        "옵티마이저의 학습률이 {lr}입니다. 유한한 양수 학습률로 모델을 만드세요. 예: lr=0.1.",
+    "Try a lower learning rate, e.g. lr={lower:g} instead of {lr:g}, or gradient_clip_val=1.":
+        "더 낮은 학습률(예: lr={lr:g} 대신 lr={lower:g})이나 gradient_clip_val=1을 써 보세요.",
+    "early stop: val_loss has not improved for {patience} epoch(s) (best {best:.4f} in epoch {epoch})":
+        "조기 종료: val_loss가 {patience} 에포크 동안 나아지지 않았습니다(최저 {best:.4f}, 에포크 {epoch})",
+    "in epoch {epoch}, batch {batch}; the model keeps its current weights and fit returned the history of the {done} "
+    "finished epoch(s)":
+        "에포크 {epoch}, 배치 {batch}에서 멈췄습니다. 모델은 지금의 가중치를 그대로 갖고, fit은 끝난 {done} 에포크의 기록을 "
+        "돌려주었습니다",
+    "num_gpus={num_gpus} but no GPU was found: training on the CPU": "num_gpus={num_gpus}이지만 GPU가 없습니다. CPU에서 학습합니다",
+    "num_gpus={num_gpus}: training on the one Apple GPU (mps)": "num_gpus={num_gpus}: Apple GPU(mps) 하나로 학습합니다",
+    "num_gpus={num_gpus} but {count} GPU(s) found: training on cuda:0":
+        "num_gpus={num_gpus}이지만 GPU가 {count}개뿐입니다. cuda:0에서 학습합니다",
+    "cpu ({threads} thread{layout})": "cpu(스레드 {threads}개{layout})",
+    "cpu ({threads} threads{layout})": "cpu(스레드 {threads}개{layout})",
+    # the comparison of 8.7 (course_utils.comparison): its column names and notes
+    "Model": "모델",
+    "Image": "이미지",
+    "Params": "매개변수",
+    "MACs/image": "MACs/이미지",
+    "Receptive field": "수용 영역",
+    "Val. acc.": "검증 정확도",
+    "Epochs": "에포크",
+    "s/epoch": "초/에포크",
+    "Images/s": "이미지/초",
+    "Device": "장치",
+    "no results folder found": "결과 폴더를 찾지 못했습니다",
+    "Size {size} ({why}). Params, MACs and receptive fields: computed now for the models this size trains.":
+        "크기 {size}({why}). 매개변수, MACs, 수용 영역: 이 크기에서 학습하는 모델로 지금 계산했습니다.",
+    " Accuracy and speed: measured runs from {where}; {missing} = not measured.":
+        " 정확도와 속도: {where}에 기록된 측정 결과이며, {missing}는 측정하지 않은 값입니다.",
+    "Measured in: {sources}": "측정한 곳: {sources}",
+    "num_gpus={num_gpus}: this Trainer uses one GPU, cuda:0": "num_gpus={num_gpus}: 이 Trainer는 GPU 하나(cuda:0)만 씁니다",
 
     # ---
 }
