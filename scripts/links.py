@@ -63,14 +63,19 @@ if "google.colab" in sys.modules:
     import importlib
     import subprocess
 
-    command = [sys.executable, "-m", "pip", "install", "-q", "git+{repository}@{branch}"]
+    command = [sys.executable, "-m", "pip", "install", "-q", "{requirement}git+{repository}@{branch}"]
     pip = subprocess.run(command, capture_output=True, text=True)
     if pip.returncode != 0:
         raise RuntimeError("pip could not install the course package:\\n" + pip.stderr)
     importlib.invalidate_caches()  # the next cell imports the package just installed"""
 
 
-def colab_setup_source() -> str:
+# what the Colab cell installs besides the package, per edition: the Korean figures need a font with
+# Hangul, which Colab lacks (pyproject.toml's extra "ko": koreanize-matplotlib, which ships NanumGothic)
+_EXTRAS = {"ko": "ko"}
+
+
+def colab_setup_source(notebook: str = "") -> str:
     """The source of every notebook's first code cell: on Colab, install the course package.
 
     Plain Python (no ``%pip`` or ``!``), so it runs anywhere and does nothing outside
@@ -84,7 +89,14 @@ def colab_setup_source() -> str:
     built-in widget manager draws in ipywidgets 7; the custom manager is for third-party
     widgets (loaded from a CDN) and is needed for none of them.
 
-    >>> 'git+https://github.com/d2l-cnn-course/cnn-course@main"]' in colab_setup_source()
+    A notebook of the Korean edition (``notebook`` is ``ko/...``) installs the package with its
+    extra ``ko`` as well, the font its figures need.
+
+    >>> '"git+https://github.com/d2l-cnn-course/cnn-course@main"]' in colab_setup_source()
+    True
+    >>> '"course-utils[ko] @ git+https://github.com/d2l-cnn-course/cnn-course@main"]' in colab_setup_source("ko/a.ipynb")
     True
     """
-    return _COLAB_CELL.format(repository=REPOSITORY_URL, branch=BRANCH)
+    extra = _EXTRAS.get(notebook.rpartition("/")[0]) if isinstance(notebook, str) else None
+    requirement = f"course-utils[{extra}] @ " if extra else ""
+    return _COLAB_CELL.format(requirement=requirement, repository=REPOSITORY_URL, branch=BRANCH)

@@ -70,7 +70,7 @@ def colab_cell_index(nb: nbformat.NotebookNode, name: str) -> tuple[int, bool]:
     if not code:
         raise ValueError(f"{name}: has no code cell; the Colab cell goes before the setup cell")
     first = nb.cells[code[0]]
-    if first.get("id") == COLAB_CELL_ID or first.source == colab_setup_source():
+    if first.get("id") == COLAB_CELL_ID or first.source == colab_setup_source(name):
         return code[0], True
     if any(cell.get("id") == COLAB_CELL_ID for cell in nb.cells):
         raise ValueError(f"{name}: the cell with id {COLAB_CELL_ID!r} must be the first code cell")
@@ -108,7 +108,7 @@ def refresh_colab_cell(nb: nbformat.NotebookNode, name: str) -> bool:
     before the first code cell (the setup cell), with no outputs and no execution count.
     """
     index, found = colab_cell_index(nb, name)
-    source = colab_setup_source()
+    source = colab_setup_source(name)
     if found:
         cell = nb.cells[index]
         changed = cell.source != source

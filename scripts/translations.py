@@ -101,8 +101,8 @@ def problems(english: nbformat.NotebookNode, korean: nbformat.NotebookNode, name
         if en.cell_type != ko.cell_type:
             found.append(f"{where} is {ko.cell_type}, English cell {index} ({en.get('id')}) is {en.cell_type}")
             continue
-        if index == 0:
-            continue  # the badge cell: written by run_notebooks.py
+        if index == 0 or ko.get("id") == COLAB_CELL_ID:
+            continue  # the badge and Colab cells: written by run_notebooks.py, per edition (links.py)
         if en.cell_type == "code":
             if index == setup:
                 missing = [line for line in LANGUAGE_LINES

@@ -37,7 +37,9 @@ def test_korean_notebook_is_in_step_with_the_english_one(path):
 def test_korean_notebook_is_korean_with_its_badge_and_asks_the_package_for_korean(path):
     nb = read(path)
     assert nb.cells[0].source == links.colab_badge_markdown(f"ko/{path.name}")
-    setup = [cell for cell in nb.cells if cell.cell_type == "code"][1]
+    colab, setup = [cell for cell in nb.cells if cell.cell_type == "code"][:2]
+    assert colab.source == links.colab_setup_source(f"ko/{path.name}")  # with the extra "ko": a font for Colab
+    assert '"course-utils[ko] @ git+' in colab.source
     assert 'set_language("ko")' in setup.source
     prose = [cell.source for cell in nb.cells[1:] if cell.cell_type == "markdown"]
     assert all(HANGUL.search(text) for text in prose), "every markdown cell after the badge is in Korean"
