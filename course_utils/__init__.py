@@ -21,7 +21,7 @@ One job per module:
   ``checks`` (self-checks: a hint first, then the solution);
 * shared helpers: ``validate`` (argument checks), ``formatting`` (numbers and tables),
   ``files`` (atomic writes), ``language`` (English or Korean for what a student reads, with
-  the Korean texts in ``locales``).
+  the Korean texts in ``locales``), ``fonts`` (a font with Hangul for the Korean figures).
 
 ``explorers`` (anywidget) and ``summary`` (torchinfo), and what builds on them, load on first
 use, so training code runs on a machine that has only torch, torchvision, tqdm and matplotlib.

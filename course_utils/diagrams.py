@@ -16,12 +16,15 @@ Two reading rules of the stacked diagrams:
   (``Inception``, ``Residual``, ``ResNeXtBlock``) is always one box, its settings summarised
   in the label and ``details`` (its dataflow is :func:`block_figure`'s job).
 
-Figures are built without pyplot, like those of :mod:`course_utils.plotting`.
+Labels are written in the language in use (``course_utils.language``): ``conv 5×5, 6, pad 2``
+in English, ``합성곱 5×5, 6, 패딩 2`` in Korean; names of modules and activations (``Inception``,
+``ReLU``) stay as they are. Figures are built without pyplot, like those of :mod:`course_utils.plotting`.
 """
 
 from __future__ import annotations
 
 import operator
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +39,7 @@ from torch.fx.passes.shape_prop import ShapeProp
 
 from course_utils import validate
 from course_utils.fields import _ReceptiveFieldTracer, evaluating
+from course_utils.language import say
 from course_utils.models.batch_norm import BatchNorm
 from course_utils.models.googlenet import Inception
 from course_utils.models.resnet import Residual, ResNeXtBlock
@@ -99,36 +103,41 @@ def _size(value: Any) -> str:
     return f"{h}×{w}"
 
 
+def _one_or_pair(values: Any) -> Any:
+    """``(2, 2) -> 2``, ``(1, 2) -> (1, 2)``: one number when both sides agree."""
+    return values[0] if len(set(values)) == 1 else values
+
+
 def _conv_label(conv: nn.Conv2d) -> str:
-    parts = [f"conv {_size(conv.kernel_size)}, {conv.out_channels}"]
+    parts = [say("conv {size}, {channels}", size=_size(conv.kernel_size), channels=conv.out_channels)]
     if isinstance(conv.padding, str):
-        parts.append(f"pad {conv.padding}")
+        parts.append(say("pad {padding}", padding=conv.padding))
     elif any(conv.padding):
-        parts.append(f"pad {conv.padding[0]}" if len(set(conv.padding)) == 1 else f"pad {conv.padding}")
+        parts.append(say("pad {padding}", padding=_one_or_pair(conv.padding)))
     if any(s != 1 for s in conv.stride):
-        parts.append(f"stride {conv.stride[0]}" if len(set(conv.stride)) == 1 else f"stride {conv.stride}")
+        parts.append(say("stride {stride}", stride=_one_or_pair(conv.stride)))
     if conv.groups != 1:
-        parts.append(f"groups {conv.groups}")
+        parts.append(say("groups {groups}", groups=conv.groups))
     return ", ".join(parts)
 
 
 def _pool_label(pool: nn.Module) -> str:
-    mode = "max" if isinstance(pool, nn.MaxPool2d) else "avg"
+    is_max = isinstance(pool, nn.MaxPool2d)
     stride = pool.stride if pool.stride is not None else pool.kernel_size
-    parts = [f"{mode} pool {_size(pool.kernel_size)}"]
+    parts = [say("max pool {size}" if is_max else "avg pool {size}", size=_size(pool.kernel_size))]
     if to_2tuple(stride, "stride") != (1, 1):
-        parts.append(f"stride {to_2tuple(stride, 'stride')[0]}")
+        parts.append(say("stride {stride}", stride=to_2tuple(stride, "stride")[0]))
     if to_2tuple(pool.padding, "padding") != (0, 0):
-        parts.append(f"pad {to_2tuple(pool.padding, 'padding')[0]}")
+        parts.append(say("pad {padding}", padding=to_2tuple(pool.padding, "padding")[0]))
     return ", ".join(parts)
 
 
 def _adaptive_pool_label(pool: nn.Module) -> str:
-    mode = "max" if isinstance(pool, nn.AdaptiveMaxPool2d) else "avg"
+    is_max = isinstance(pool, nn.AdaptiveMaxPool2d)
     size = pool.output_size
     if size in (1, (1, 1)):
-        return f"global {mode} pool"
-    return f"adaptive {mode} pool to {_size(size)}"
+        return say("global max pool" if is_max else "global avg pool")
+    return say("adaptive max pool to {size}" if is_max else "adaptive avg pool to {size}", size=_size(size))
 
 
 def _leaf_kind_and_label(module: nn.Module) -> tuple[str, str]:
@@ -140,20 +149,22 @@ def _leaf_kind_and_label(module: nn.Module) -> tuple[str, str]:
     if isinstance(module, _ADAPTIVE_POOL_MODULES):
         return "pool", _adaptive_pool_label(module)
     if isinstance(module, nn.Linear):
-        return "linear", f"dense {module.out_features}"
+        return "linear", say("dense {units}", units=module.out_features)
     if isinstance(module, nn.Flatten):
-        return "flatten", "flatten"
+        return "flatten", say("flatten")
     if isinstance(module, nn.Dropout):
-        return "dropout", f"dropout {module.p:g}"
+        return "dropout", say("dropout {p:g}", p=module.p)
     if isinstance(module, _NORM_MODULES):
-        return "norm", "batch norm" if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d, BatchNorm)) else "norm"
+        return "norm", say("batch norm" if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d, BatchNorm)) else "norm")
     if type(module) in _ACTIVATION_NAMES:
         return "activation", _ACTIVATION_NAMES[type(module)]
     return "other", type(module).__name__
 
 
 def _shortcut_line(projection: nn.Conv2d | None) -> str:
-    return "shortcut: identity" if projection is None else f"shortcut: {_conv_label(projection)}"
+    if projection is None:
+        return say("shortcut: identity")
+    return say("shortcut: {projection}", projection=_conv_label(projection))
 
 
 def _block_label(module: nn.Module) -> tuple[str, tuple[str, ...]]:
@@ -163,17 +174,17 @@ def _block_label(module: nn.Module) -> tuple[str, tuple[str, ...]]:
             f"1×1 {module.branch1x1.out_channels}",
             f"1×1 {module.branch3x3_reduce.out_channels} → 3×3 {module.branch3x3.out_channels}",
             f"1×1 {module.branch5x5_reduce.out_channels} → 5×5 {module.branch5x5.out_channels}",
-            f"3×3 max pool → 1×1 {module.branch_pool_proj.out_channels}",
+            say("3×3 max pool → 1×1 {channels}", channels=module.branch_pool_proj.out_channels),
         )
-    stride = f", stride {module.strides}" if module.strides != 1 else ""
+    stride = say(", stride {stride}", stride=module.strides) if module.strides != 1 else ""
     if isinstance(module, ResNeXtBlock):
-        return f"ResNeXt {module.num_channels}, groups {module.groups}{stride}", (
-            f"1×1 {module.bot_channels} → 3×3 {module.bot_channels} in {module.groups} groups"
-            f" → 1×1 {module.num_channels}",
+        return say("ResNeXt {channels}, groups {groups}", channels=module.num_channels, groups=module.groups) + stride, (
+            say("1×1 {bottleneck} → 3×3 {bottleneck} in {groups} groups → 1×1 {channels}",
+                bottleneck=module.bot_channels, groups=module.groups, channels=module.num_channels),
             _shortcut_line(module.conv4),
         )
     return f"Residual {module.num_channels}{stride}", (
-        f"2 × conv 3×3, {module.num_channels} + batch norm",
+        say("2 × conv 3×3, {channels} + batch norm", channels=module.num_channels),
         _shortcut_line(module.conv3),
     )
 
@@ -261,7 +272,7 @@ def _group_text(group: Sequence[_Unit]) -> tuple[str, str, tuple[str, ...]]:
 
 def _sequential_title(name: str) -> str:
     tail = name.rsplit(".", 1)[-1]
-    return f"block {tail}" if tail.isdigit() else tail
+    return say("block {number}", number=tail) if tail.isdigit() else tail
 
 
 def _sequential_details(container: nn.Sequential) -> tuple[str, ...]:
@@ -363,12 +374,18 @@ _LINE = 0.19  # inches per detail line
 _BOX_PAD = 0.12  # inches above and below the text of a box
 _GAP = 0.42  # inches between two boxes (the arrow)
 _CHAR = 0.085  # inches per character at 10 pt (a generous average for DejaVu Sans)
+_WIDE = 1.6  # a Hangul syllable (or another wide character) is about this many characters wide
 _TITLE_SPACE = 0.45
+
+
+def _text_length(text: str) -> float:
+    """The width of ``text`` in characters: ``len(text)``, a wide character (Hangul) counted as :data:`_WIDE`."""
+    return sum(_WIDE if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _shape_text(shape: Sequence[int]) -> str:
     """``(1, 6, 28, 28) -> "6×28×28"``: the batch dimension dropped."""
-    return "×".join(map(str, shape[1:])) if len(shape) > 1 else "×".join(map(str, shape)) or "(not run)"
+    return "×".join(map(str, shape[1:])) if len(shape) > 1 else "×".join(map(str, shape)) or say("(not run)")
 
 
 @dataclass(frozen=True)
@@ -385,15 +402,15 @@ class _Item:
 
     @property
     def width(self) -> float:
-        longest = max([len(self.label) * 1.08, *(len(line) * 0.92 for line in self.details)])
+        longest = max([_text_length(self.label) * 1.08, *(_text_length(line) * 0.92 for line in self.details)])
         return longest * _CHAR + 0.35
 
 
 def _stack_items(shape: tuple[int, ...], boxes: Sequence[Box]) -> tuple[list[_Item], list[str]]:
     """Input box, one item per box, output box; and the shape written on each arrow."""
-    items = [_Item(f"input {_shape_text(shape)}", (), "input")]
+    items = [_Item(say("input {shape}", shape=_shape_text(shape)), (), "input")]
     items += [_Item(box.label, box.details, box.kind) for box in boxes]
-    items.append(_Item(f"output {_shape_text(boxes[-1].out_shape)}", (), "output"))
+    items.append(_Item(say("output {shape}", shape=_shape_text(boxes[-1].out_shape)), (), "output"))
     arrows = [_shape_text(shape)] + [_shape_text(box.out_shape) for box in boxes]
     return items, arrows
 
@@ -404,7 +421,7 @@ def _stack_height(items: Sequence[_Item]) -> float:
 
 def _stack_width(items: Sequence[_Item], arrows: Sequence[str]) -> float:
     # the box, or the arrow's shape text beside the centre line, whichever is wider
-    return max(max(item.width for item in items), 2 * (0.2 + max(map(len, arrows)) * _CHAR * 0.9) + 0.2, 2.2)
+    return max(max(item.width for item in items), 2 * (0.2 + max(map(_text_length, arrows)) * _CHAR * 0.9) + 0.2, 2.2)
 
 
 def _draw_box(ax: Axes, x: float, top: float, width: float, item: _Item) -> None:
@@ -576,9 +593,9 @@ def _function_kind_and_label(node: fx.Node, shapes: Mapping[str, tuple[int, ...]
         channels = [shapes[n.name][1] for n in node.all_input_nodes if n.name in shapes]
         total = _tensor_shape(node)
         sums = " + ".join(map(str, channels)) + (f" = {total[1]}" if total else "")
-        return "concat", f"concatenate along channels: {sums}"
+        return "concat", say("concatenate along channels: {sums}", sums=sums)
     if target in _ADD_TARGETS or node.target in ("add", "add_"):
-        return "add", "+ (add)"
+        return "add", say("+ (add)")
     if target in _FUNCTION_ACTIVATIONS:
         return "activation", _FUNCTION_ACTIVATIONS[target]  # type: ignore[index]
     if node.op == "call_method" and target in ("relu", "sigmoid", "tanh"):
@@ -639,12 +656,12 @@ def block_graph(block: nn.Module, X_shape: Sequence[int]) -> BlockGraph:
         tensor_shape = _tensor_shape(node)
         if node.op == "output":
             first = node.all_input_nodes[0]
-            kind, label, tensor_shape = "output", "output", shapes.get(first.name, ())
+            kind, label, tensor_shape = "output", say("output"), shapes.get(first.name, ())
         elif tensor_shape is None or node.op == "get_attr":
             sources[node.name] = inputs_of(node)
             continue
         elif node.op == "placeholder":
-            kind, label = "input", "input"
+            kind, label = "input", say("input")
         elif node.op == "call_module":
             kind, label = _leaf_or_block(modules[str(node.target)])
         else:
@@ -706,18 +723,18 @@ def _columns(graph: BlockGraph) -> tuple[dict[str, float], dict[tuple[str, str],
 def _node_text(node: GraphNode) -> str:
     """The node's label; a long one on two lines, at its colon or at the comma nearest its middle."""
     label = node.label
-    if len(label) * _CHAR + 0.3 <= _MAX_NODE_WIDTH:
+    if _text_length(label) * _CHAR + 0.3 <= _MAX_NODE_WIDTH:
         return label
     separator = ": " if ": " in label else ", "
     cuts = [i for i in range(len(label)) if label.startswith(separator, i)]
     if not cuts:
         return label
-    cut = min(cuts, key=lambda i: abs(2 * i - len(label)))
+    cut = min(cuts, key=lambda i: abs(2 * _text_length(label[:i]) - _text_length(label)))
     return f"{label[: cut + 1]}\n{label[cut + 2 :]}"
 
 
 def _node_width(node: GraphNode) -> float:
-    longest = max(len(line) for line in _node_text(node).splitlines())
+    longest = max(_text_length(line) for line in _node_text(node).splitlines())
     return max(longest * _CHAR + 0.3, 1.0)
 
 
@@ -817,7 +834,7 @@ def _draw_edge(ax: Axes, placed: _Placed, edge: tuple[str, str]) -> None:
     _draw_arrow(ax, points[-1], end)
     merge = placed.graph.node(target)
     if merge.kind == "add" and len(merge.inputs) > 1 and source == merge.inputs[-1]:  # the skip path
-        words = "identity" if placed.graph.node(source).kind == "input" else "shortcut"
+        words = say("identity" if placed.graph.node(source).kind == "input" else "shortcut")
         middle = (points[-1][1] + points[min(1, len(points) - 1)][1]) / 2
         ax.text(x_lane + 0.08, middle, words, ha="left", va="center",
                 fontsize=_DETAIL_SIZE, style="italic", color=_SHAPE_COLOR)

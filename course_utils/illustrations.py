@@ -10,7 +10,8 @@ available on its own (:func:`pixel_use_counts`, :func:`detector_scene`,
 Grids follow ``course_utils.plotting``: cell ``(row, col)`` covers
 ``[col, col + 1] x [row, row + 1]`` with rows going down. The numbers of a grid, and the
 written sums, carry a matplotlib ``gid`` (``"output"``, ``"sum"``, ...) so they can be
-read back from ``Axes.texts``.
+read back from ``Axes.texts``. The words of a figure are in the language in use
+(``course_utils.language``); its numbers and formulas are the same in every language.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from matplotlib.patches import Ellipse, Rectangle
 from course_utils import validate
 from course_utils.data import TEXT_LABELS
 from course_utils.data_sources import load_sample
+from course_utils.fonts import SYMBOL_FAMILY
+from course_utils.language import say
 from course_utils.ops import _check_rank, _check_same_kind, _check_tensor, corr2d, pool2d
 from course_utils.plotting import FAINT, HIGHLIGHT, _draw_cells, _grid_axes, _rgba
 from course_utils.shapes import conv_formula_text, window_taps
@@ -144,7 +147,8 @@ def _draw_row(ax: Axes, items: Sequence[_Grid | _Op], top: float = 0.0, left: fl
     for item in items:
         if isinstance(item, _Op):
             middle = top + height / 2
-            ax.text(x + item.width / 2, middle, item.symbol, ha="center", va="center", fontsize=16)
+            ax.text(x + item.width / 2, middle, item.symbol, ha="center", va="center", fontsize=16,
+                    fontfamily=SYMBOL_FAMILY)
             if item.label:
                 ax.text(x + item.width / 2, middle - 0.45, item.label, ha="center", va="bottom", fontsize=TEXT_SIZE)
             x += item.width
@@ -194,13 +198,13 @@ def _window_panel(ax: Axes, X: torch.Tensor, K: torch.Tensor, Y: torch.Tensor, c
     top, left = row * stride[0], col * stride[1]
     window = _box_mask(padded.shape, top, left, k_h, k_w)
     grey = ~_box_mask(padded.shape, padding, padding, *X.shape)
-    x_title = f"input X padded by {padding}" if padding else "input X"
+    x_title = say("input X padded by {padding}", padding=padding) if padding else say("input X")
     items = [
         _Grid(padded, x_title, _colors(padded.shape, marked=window, grey=grey), ((top, left, k_h, k_w),), "input"),
         _Op("∗"),
-        _Grid(kernel, "kernel K", _colors(kernel.shape, KERNEL_FILL), gid="kernel"),
+        _Grid(kernel, say("kernel K"), _colors(kernel.shape, KERNEL_FILL), gid="kernel"),
         _Op("="),
-        _Grid(output, "output Y", _colors(output.shape, marked=_box_mask(output.shape, row, col, 1, 1)),
+        _Grid(output, say("output Y"), _colors(output.shape, marked=_box_mask(output.shape, row, col, 1, 1)),
               ((row, col, 1, 1),), "output"),
     ]
     width, height = _draw_row(ax, items)
@@ -226,7 +230,7 @@ def cross_correlation_figure() -> Figure:
     the window read, the kernel, the output cell and its sum (19, 25, 37 and 43)."""
     X, K = _example_input(), _example_kernel()
     Y = corr2d(X, K)
-    return _window_panels(X, K, Y, "Cross-correlation: each output is a window of X times K, summed")
+    return _window_panels(X, K, Y, say("Cross-correlation: each output is a window of X times K, summed"))
 
 
 def padding_figure(cell: tuple[int, int] = (0, 1)) -> Figure:
@@ -238,7 +242,7 @@ def padding_figure(cell: tuple[int, int] = (0, 1)) -> Figure:
     formula = conv_formula_text(X.shape[0], K.shape[0], padding=1, name="out_h")
     fig = Figure(figsize=(8.0, 4.0), layout="constrained")
     _window_panel(fig.add_subplot(), X, K, Y, (row, col), padding=1)
-    fig.suptitle(f"Padding by 1 (grey cells are zeros): {formula}", fontsize=TITLE_SIZE)
+    fig.suptitle(say("Padding by 1 (grey cells are zeros): {formula}", formula=formula), fontsize=TITLE_SIZE)
     return fig
 
 
@@ -250,8 +254,8 @@ def stride_figure() -> Figure:
     Y = F.conv2d(X[None, None], K[None, None], padding=1, stride=stride)[0, 0]
     heights = conv_formula_text(X.shape[0], K.shape[0], padding=1, stride=stride[0], name="out_h")
     widths = conv_formula_text(X.shape[1], K.shape[1], padding=1, stride=stride[1], name="out_w")
-    return _window_panels(X, K, Y, f"Stride 3 down, 2 across, padding 1\n{heights}     {widths}",
-                          padding=1, stride=stride, figsize=(9.0, 6.4))
+    title = say("Stride 3 down, 2 across, padding 1\n{heights}     {widths}", heights=heights, widths=widths)
+    return _window_panels(X, K, Y, title, padding=1, stride=stride, figsize=(9.0, 6.4))
 
 
 def _cell(value: Any, shape: Sequence[int], name: str) -> tuple[int, int]:
@@ -284,7 +288,7 @@ def _field_panel(ax: Axes, layers: Sequence[np.ndarray], level: int, cell: tuple
     masks[level] = _box_mask(layers[level].shape, *cell, 1, 1)
     for index in range(level, 0, -1):
         masks[index - 1] = _field_below(masks[index], kernel_size)
-    names = [("input X", "input"), ("middle layer", "middle layer"), ("output", "output")]
+    names = [(say("input X"), say("input")), (say("middle layer"), say("middle layer")), (say("output"), say("output"))]
     items: list[_Grid | _Op] = []
     for index, values in enumerate(layers):
         if index:
@@ -293,9 +297,11 @@ def _field_panel(ax: Axes, layers: Sequence[np.ndarray], level: int, cell: tuple
         items.append(_Grid(values, f"{names[index][0]} {values.shape[0]}×{values.shape[1]}",
                            _colors(values.shape, marked=masks[index]), windows, f"layer{index}"))
     width, height = _draw_row(ax, items)
-    reads = [f"{int(masks[i].sum())} of {masks[i].size} cells of the {names[i][1]}" for i in range(level)]
+    reads = [say("{count} of {total} cells of the {layer}", count=int(masks[i].sum()), total=masks[i].size,
+                 layer=names[i][1]) for i in range(level)]
     name = f"{names[level][1]}[{cell[0]}, {cell[1]}]"
-    _caption(ax, width / 2, height + 0.35, f"{name} reads " + " and ".join(reversed(reads)))
+    _caption(ax, width / 2, height + 0.35, say("{name} reads {cells}", name=name,
+                                               cells=say(" and ").join(reversed(reads))))
     _finish(ax, width, height, below=1.0)
 
 
@@ -310,8 +316,8 @@ def receptive_field_figure() -> Figure:
     _field_panel(top, layers, 2, (0, 0), K.shape[0])
     _field_panel(bottom, layers, 1, (1, 1), K.shape[0])
     kernel = ", ".join(f"[{_number(a)}, {_number(b)}]" for a, b in K.tolist())
-    fig.suptitle(f"Receptive fields (orange) of two stacked cross-correlations with K = [{kernel}]",
-                 fontsize=TITLE_SIZE)
+    fig.suptitle(say("Receptive fields (orange) of two stacked cross-correlations with K = [{kernel}]",
+                     kernel=kernel), fontsize=TITLE_SIZE)
     return fig
 
 
@@ -398,18 +404,20 @@ def detector_figure(rows: int = 4, cols: int = 6, item: tuple[int, int] = (1, 1)
     fig = Figure(figsize=(9.0, 3.1), layout="constrained")
     grid = fig.add_gridspec(1, 3, width_ratios=(cols, 0.45 * cols, cols))
     scene_ax, template_ax, map_ax = (fig.add_subplot(grid[0, i]) for i in range(3))
-    _image_axes(scene_ax, found.scene, f"scene: {rows}×{cols} sample images")
+    _image_axes(scene_ax, found.scene, say("scene: {rows}×{cols} sample images", rows=rows, cols=cols))
     scene_ax.add_patch(Rectangle((found.peak[1] - 0.5, found.peak[0] - 0.5), side, side, fill=False,
                                  edgecolor=HIGHLIGHT, linewidth=2.5))
-    _image_axes(template_ax, found.template, f"template (kernel):\n{found.label}, {side}×{side}")
-    shown = _image_axes(map_ax, found.response, f"normalised correlation\npeak {found.peak_value:.2f} at "
-                        f"row {found.peak[0]}, column {found.peak[1]}", cmap="magma", vmin=0, vmax=1)
+    _image_axes(template_ax, found.template, say("template (kernel):\n{label}, {side}×{side}", label=found.label,
+                                                 side=side))
+    peak = say("normalised correlation\npeak {value:.2f} at row {row}, column {col}", value=found.peak_value,
+               row=found.peak[0], col=found.peak[1])
+    shown = _image_axes(map_ax, found.response, peak, cmap="magma", vmin=0, vmax=1)
     map_ax.plot(found.peak[1], found.peak[0], marker="o", markersize=18, markeredgewidth=2.5,
                 markerfacecolor="none", color="#00d5ff")
     bar = fig.colorbar(shown, ax=map_ax, shrink=0.8, pad=0.02)
     bar.ax.tick_params(labelsize=9)
-    bar.set_label("below 0 drawn as 0", fontsize=9)
-    fig.suptitle("Cross-correlating a scene with one of its items: the map peaks where the item is",
+    bar.set_label(say("below 0 drawn as 0"), fontsize=9)
+    fig.suptitle(say("Cross-correlating a scene with one of its items: the map peaks where the item is"),
                  fontsize=TITLE_SIZE)
     return fig
 
@@ -462,15 +470,15 @@ def pixel_use_figure(kernel_sizes: Sequence[int] = (1, 2, 3), size: int = 8) -> 
     for ax, k in zip(fig.subplots(1, len(sizes), squeeze=False).flat, sizes):
         counts = pixel_use_counts(size, k).numpy()
         out = size - k + 1
-        reads = f"every pixel read {counts.max()}×" if counts.min() == counts.max() else \
-            f"read {counts.min()}× (corners) to {counts.max()}×"
-        _grid_axes(ax, size, size, f"k = {k}: {out}×{out} outputs\n{reads}")
+        reads = say("every pixel read {most}×", most=counts.max()) if counts.min() == counts.max() else \
+            say("read {least}× (corners) to {most}×", least=counts.min(), most=counts.max())
+        _grid_axes(ax, size, size, say("k = {k}: {out}×{out} outputs\n{reads}", k=k, out=out, reads=reads))
         colors = cmap(0.08 + 0.55 * counts / max(sizes) ** 2)
         first_text = len(ax.texts)
         _draw_cells(ax, size, size, colors, counts, fontsize=9)
         for text in ax.texts[first_text:]:
             text.set_gid("count")
-    fig.suptitle(f"How many windows read each pixel of the {size}×{size} input", fontsize=TITLE_SIZE)
+    fig.suptitle(say("How many windows read each pixel of the {size}×{size} input", size=size), fontsize=TITLE_SIZE)
     return fig
 
 
@@ -503,7 +511,7 @@ def multi_input_figure() -> Figure:
             _Op("∗"),
             _Grid(k, f"K[{c}]", _colors(k.shape, fill), gid=f"kernel{c}"),
             _Op("="),
-            _Grid(p, f"channel {c} alone", _colors(p.shape, fill, marked=_box_mask(p.shape, 0, 0, 1, 1)),
+            _Grid(p, say("channel {c} alone", c=c), _colors(p.shape, fill, marked=_box_mask(p.shape, 0, 0, 1, 1)),
                   ((0, 0, 1, 1),), f"partial{c}"),
         ]
         row_width, height = _draw_row(ax, items, top=top)
@@ -512,17 +520,17 @@ def multi_input_figure() -> Figure:
     output = _np(Y)
     rows_height = top - 1.4
     y_top = (rows_height - output.shape[0]) / 2
-    ax.text(row_width + 0.8, rows_height / 2, "→", ha="center", va="center", fontsize=16)
-    ax.text(row_width + 0.8, rows_height / 2 - 0.6, "sum over\nchannels", ha="center", va="bottom",
+    ax.text(row_width + 0.8, rows_height / 2, "→", ha="center", va="center", fontsize=16, fontfamily=SYMBOL_FAMILY)
+    ax.text(row_width + 0.8, rows_height / 2 - 0.6, say("sum over\nchannels"), ha="center", va="bottom",
             fontsize=TEXT_SIZE)
-    _draw_grid(ax, _Grid(output, "output Y", _colors(output.shape, marked=_box_mask(output.shape, 0, 0, 1, 1)),
+    _draw_grid(ax, _Grid(output, say("output Y"), _colors(output.shape, marked=_box_mask(output.shape, 0, 0, 1, 1)),
                          ((0, 0, 1, 1),), "output"), row_width + 1.6, y_top)
     width = row_width + 1.6 + output.shape[1]
     parts = " + ".join(f"{p:g}" for p in _np(partials[:, 0, 0]))
     equation = " + ".join(f"({t})" for t in texts) + f" = {parts} = {output[0, 0]:g}"
     _caption(ax, width / 2, rows_height + 0.35, equation)
     _finish(ax, width, rows_height, below=1.0)
-    fig.suptitle("Several input channels: one kernel channel per input channel, the results added",
+    fig.suptitle(say("Several input channels: one kernel channel per input channel, the results added"),
                  fontsize=TITLE_SIZE)
     return fig
 
@@ -549,7 +557,7 @@ def conv1x1_figure(pixel: tuple[int, int] = (1, 2)) -> Figure:
         fill = CHANNEL_FILLS[c % len(CHANNEL_FILLS)]
         items += [_Grid(_np(X[c]), f"X[{c}]", _colors(at.shape, fill, marked=at), window, f"input{c}"), gap]
     items[-1] = _Op("→", width=1.1)
-    items += [_Grid(weights, "W: a row per output", _colors(weights.shape, KERNEL_FILL), gid="weights"),
+    items += [_Grid(weights, say("W: a row per output"), _colors(weights.shape, KERNEL_FILL), gid="weights"),
               _Op("→", width=1.1)]
     for o in range(Y.shape[0]):
         items += [_Grid(_np(Y[o]), f"Y[{o}]", _colors(at.shape, marked=at), window, f"output{o}"), gap]
@@ -561,7 +569,7 @@ def conv1x1_figure(pixel: tuple[int, int] = (1, 2)) -> Figure:
         text = f"Y[{o}][{row}, {col}] = {_products_text(values, weights[o])} = {float(Y[o, row, col]):g}"
         _caption(ax, width / 2, height + 0.35 + 0.75 * o, text)
     _finish(ax, width, height, below=1.9)
-    fig.suptitle("A 1×1 convolution mixes the channels at each pixel: one weighted sum per output channel",
+    fig.suptitle(say("A 1×1 convolution mixes the channels at each pixel: one weighted sum per output channel"),
                  fontsize=TITLE_SIZE)
     return fig
 
@@ -576,22 +584,22 @@ def pooling_figure(mode: str = "max") -> Figure:
     X = _example_input()
     Y = pool2d(X, (2, 2), mode)
     x, y = _np(X), _np(Y)
-    word = "max" if mode == "max" else "mean"
+    word = "max" if mode == "max" else "mean"  # the caption's function, like max(0, 1, 3, 4) = 4
     fig = Figure(figsize=(9.0, 2.4), layout="constrained")
     for ax, (row, col) in zip(fig.subplots(1, 4).flat, [(r, c) for r in range(2) for c in range(2)]):
         window = _box_mask(x.shape, row, col, 2, 2)
         items = [
-            _Grid(x, "input X", _colors(x.shape, marked=window), ((row, col, 2, 2),), "input"),
-            _Op("→", f"2×2\n{word}", width=1.7),
-            _Grid(y, "output", _colors(y.shape, marked=_box_mask(y.shape, row, col, 1, 1)), ((row, col, 1, 1),),
+            _Grid(x, say("input X"), _colors(x.shape, marked=window), ((row, col, 2, 2),), "input"),
+            _Op("→", say("2×2\nmax" if mode == "max" else "2×2\nmean"), width=1.7),
+            _Grid(y, say("output"), _colors(y.shape, marked=_box_mask(y.shape, row, col, 1, 1)), ((row, col, 1, 1),),
                   "output"),
         ]
         width, height = _draw_row(ax, items)
         listed = ", ".join(f"{v:g}" for v in x[window])
         _caption(ax, width / 2, height + 0.35, f"{word}({listed}) = {y[row, col]:g}")
         _finish(ax, width, height, below=1.0)
-    name = "Maximum" if mode == "max" else "Average"
-    fig.suptitle(f"{name} pooling with a 2×2 window, stride 1", fontsize=TITLE_SIZE)
+    fig.suptitle(say("Maximum pooling with a 2×2 window, stride 1" if mode == "max" else
+                     "Average pooling with a 2×2 window, stride 1"), fontsize=TITLE_SIZE)
     return fig
 
 
@@ -692,8 +700,9 @@ def _function_class_panel(ax: Axes, layout: FunctionClasses) -> None:
     ax.text(layout.target[0], layout.target[1] + 0.3, "$f^*$", ha="center", va="bottom", fontsize=13,
             color="#b00020")
     distances = ", ".join(f"{shape.distance:.1f}" for shape in layout.classes)
-    kind = "nested: each class contains the last" if layout.nested else "non-nested: larger, but not containing"
-    ax.set_title(f"{kind}\ndistance of the best point to $f^*$: {distances}", fontsize=TEXT_SIZE)
+    kind = say("nested: each class contains the last" if layout.nested else "non-nested: larger, but not containing")
+    ax.set_title(say("{kind}\ndistance of the best point to $f^*$: {distances}", kind=kind, distances=distances),
+                 fontsize=TEXT_SIZE)
     ax.set_aspect("equal")
     ax.autoscale_view()
     ax.margins(0.06)
@@ -710,6 +719,6 @@ def function_classes_figure() -> Figure:
     left, right = fig.subplots(1, 2)
     _function_class_panel(left, function_classes(nested=False))
     _function_class_panel(right, function_classes(nested=True))
-    fig.suptitle("Function classes: only nested classes guarantee that more capacity brings us closer to $f^*$",
+    fig.suptitle(say("Function classes: only nested classes guarantee that more capacity brings us closer to $f^*$"),
                  fontsize=TITLE_SIZE)
     return fig

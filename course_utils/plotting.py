@@ -6,6 +6,9 @@ times leaks nothing, and a notebook shows a returned figure
 once (``%matplotlib inline`` renders it; its text is ``<Figure size ... with N Axes>``).
 ``figure_to_png`` turns a figure into PNG bytes.
 
+The words a figure writes itself (axis labels, panel titles, messages) are in the language in
+use (``course_utils.language``); titles and names given by the caller are drawn as given.
+
 Grids are drawn cell by cell: cell ``(row, col)`` covers ``[col, col + 1] x [row, row + 1]``
 with rows going down, like a tensor printed on screen.
 """
@@ -21,7 +24,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-
+from course_utils.language import say
 
 __all__ = [
     "figure_to_png",
@@ -149,7 +152,7 @@ def plot_feature_maps(maps: torch.Tensor | np.ndarray, title: str = "", ncols: i
     fig, axes = _image_grid(maps.shape[0], ncols, scale, extra_height=0.4)
     for index, ax in enumerate(axes):
         ax.imshow(maps[index], cmap="viridis", interpolation="nearest")
-        ax.set_title(f"ch {index}", fontsize=8)
+        ax.set_title(say("ch {index}", index=index), fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
@@ -172,7 +175,7 @@ def plot_kernels(weight: torch.Tensor | np.ndarray, title: str = "", scale: floa
             ax.set_xticks([])
             ax.set_yticks([])
             if i == 0:
-                ax.set_title(f"out {o}", fontsize=8)
+                ax.set_title(say("out {channel}", channel=o), fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
@@ -203,7 +206,7 @@ def plot_activation_comparison(
             ax.set_xticks([])
             ax.set_yticks([])
             if r == 0:
-                ax.set_title(f"conv1 ch {m}", fontsize=8)
+                ax.set_title(say("conv1 ch {index}", index=m), fontsize=8)
         ax = fig.add_subplot(grid[r, n_maps + 1 :])
         probs = _to_numpy(probabilities[r])
         ax.barh(np.arange(len(class_names)), probs, color=FAINT)
@@ -213,7 +216,7 @@ def plot_activation_comparison(
         ax.set_xlim(0, 1)
         ax.tick_params(axis="x", labelsize=6)
         if r == 0:
-            ax.set_title("predicted probabilities", fontsize=8)
+            ax.set_title(say("predicted probabilities"), fontsize=8)
     return fig
 
 
@@ -232,10 +235,10 @@ def plot_training_curves(histories: Mapping[str, Iterable[Any]], title: str = ""
         x = [m.epoch for m in epochs]
         ax_loss.plot(x, [m.train_loss for m in epochs], "o-", label=label)
         ax_acc.plot(x, [m.val_acc for m in epochs], "o-", label=label)
-    ax_loss.set_title("training loss", fontsize=10)
-    ax_acc.set_title("validation accuracy", fontsize=10)
+    ax_loss.set_title(say("training loss"), fontsize=10)
+    ax_acc.set_title(say("validation accuracy"), fontsize=10)
     for ax in (ax_loss, ax_acc):
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(say("epoch"))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     if title:
@@ -252,10 +255,12 @@ def plot_scale_shift(gamma: torch.Tensor | np.ndarray, beta: torch.Tensor | np.n
     channels = np.arange(len(gamma))
     fig = Figure(figsize=(max(5.0, 0.35 * len(gamma) + 2.0), 3.0), layout="constrained")
     ax_g, ax_b = fig.subplots(1, 2)
-    for ax, values, start, name in ((ax_g, gamma, 1.0, "scale γ (gamma)"), (ax_b, beta, 0.0, "shift β (beta)")):
+    panels = ((ax_g, gamma, 1.0, say("scale γ (gamma)")), (ax_b, beta, 0.0, say("shift β (beta)")))
+    for ax, values, start, name in panels:
         ax.bar(channels, values, color=FAINT)
-        ax.axhline(start, color=HIGHLIGHT, linestyle="--", linewidth=1.5, label=f"initial value {start:g}")
-        ax.set_xlabel("channel")
+        ax.axhline(start, color=HIGHLIGHT, linestyle="--", linewidth=1.5,
+                   label=say("initial value {start:g}", start=start))
+        ax.set_xlabel(say("channel"))
         ax.set_title(name, fontsize=10)
         ax.legend(fontsize=8)
     if title:
@@ -276,7 +281,7 @@ def plot_model_comparison(rows: Sequence[Mapping[str, Any]], title: str = "") ->
     y = np.arange(len(rows))
     fig = Figure(figsize=(11.0, 0.35 * len(rows) + 2.2), layout="constrained")
     ax_p, ax_m, ax_a = fig.subplots(1, 3)
-    for ax, key, label in ((ax_p, "params", "parameters"), (ax_m, "macs", "multiply-accumulates per image")):
+    for ax, key, label in ((ax_p, "params", say("parameters")), (ax_m, "macs", say("multiply-accumulates per image"))):
         ax.barh(y, [float(row[key]) for row in rows], color=FAINT)
         ax.set_xscale("log")
         ax.set_yticks(y, names, fontsize=8)
@@ -290,14 +295,14 @@ def plot_model_comparison(rows: Sequence[Mapping[str, Any]], title: str = "") ->
             ax_a.annotate(str(r["model"]), (float(r["macs"]), float(r["val_acc"])), fontsize=8,
                           xytext=(4, 3), textcoords="offset points")
         ax_a.set_xscale("log")
-        ax_a.set_xlabel("MACs per image")
-        ax_a.set_ylabel("validation accuracy")
+        ax_a.set_xlabel(say("MACs per image"))
+        ax_a.set_ylabel(say("validation accuracy"))
         ax_a.grid(alpha=0.3)
         missing = [str(r["model"]) for r in rows if r.get("val_acc") is None]
-        ax_a.set_title("measured accuracy" + (f" (not measured: {', '.join(missing)})" if missing else ""),
-                       fontsize=9, wrap=True)
+        unmeasured = say(" (not measured: {models})", models=", ".join(missing)) if missing else ""
+        ax_a.set_title(say("measured accuracy") + unmeasured, fontsize=9, wrap=True)
     else:
-        _message_axes(ax_a, "no measured accuracy for this size")
+        _message_axes(ax_a, say("no measured accuracy for this size"))
     if title:
         fig.suptitle(title, fontsize=10)
     return fig

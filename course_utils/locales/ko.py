@@ -598,7 +598,102 @@ TEMPLATES: dict[str, str] = {
 
     # ---
     # the figures (course_utils.plotting, illustrations, diagrams)
-
+    # course_utils.plotting
+    "training loss": "훈련 손실",
+    "validation accuracy": "검증 정확도",
+    "epoch": "에포크",
+    "ch {index}": "채널 {index}",
+    "out {channel}": "출력 {channel}",
+    "conv1 ch {index}": "conv1 채널 {index}",
+    "predicted probabilities": "예측 확률",
+    "scale γ (gamma)": "배율 γ (gamma)",
+    "shift β (beta)": "이동 β (beta)",
+    "initial value {start:g}": "초깃값 {start:g}",
+    "channel": "채널",
+    "parameters": "매개변수 수",
+    "multiply-accumulates per image": "이미지당 곱셈-누산 횟수",
+    "MACs per image": "이미지당 MACs",
+    "measured accuracy": "측정된 정확도",
+    " (not measured: {models})": " (측정 안 됨: {models})",
+    "no measured accuracy for this size": "이 크기에서는 측정된 정확도가 없습니다",
+    # course_utils.illustrations
+    "input X": "입력 X",
+    "input X padded by {padding}": "입력 X(패딩 {padding})",
+    "kernel K": "커널 K",
+    "output Y": "출력 Y",
+    "middle layer": "중간 층",
+    "Cross-correlation: each output is a window of X times K, summed":
+        "교차 상관: 각 출력은 X의 창과 K를 원소끼리 곱해 모두 더한 값입니다",
+    "Padding by 1 (grey cells are zeros): {formula}": "패딩 1(회색 셀은 0): {formula}",
+    "Stride 3 down, 2 across, padding 1\n{heights}     {widths}":
+        "보폭: 아래로 3, 옆으로 2, 패딩 1\n{heights}     {widths}",
+    "{count} of {total} cells of the {layer}": "{layer}의 셀 {total}개 중 {count}개",
+    "{name} reads {cells}": "{name}의 수용 영역: {cells}",
+    "Receptive fields (orange) of two stacked cross-correlations with K = [{kernel}]":
+        "교차 상관 두 개를 쌓았을 때의 수용 영역(주황색), K = [{kernel}]",
+    "scene: {rows}×{cols} sample images": "장면: 샘플 이미지 {rows}×{cols}장",
+    "template (kernel):\n{label}, {side}×{side}": "템플릿(커널):\n{label}, {side}×{side}",
+    "normalised correlation\npeak {value:.2f} at row {row}, column {col}":
+        "정규화된 상관\n최댓값 {value:.2f}: 행 {row}, 열 {col}",
+    "below 0 drawn as 0": "0보다 작은 값은 0으로 표시",
+    "Cross-correlating a scene with one of its items: the map peaks where the item is":
+        "장면과 그 속 물체 하나의 교차 상관: 물체가 있는 곳에서 맵이 가장 큽니다",
+    "every pixel read {most}×": "모든 픽셀을 {most}번 읽음",
+    "read {least}× (corners) to {most}×": "{least}번(모서리)에서 {most}번까지 읽음",
+    "k = {k}: {out}×{out} outputs\n{reads}": "k = {k}: 출력 {out}×{out}개\n{reads}",
+    "How many windows read each pixel of the {size}×{size} input": "{size}×{size} 입력의 각 픽셀을 읽는 창의 수",
+    "channel {c} alone": "채널 {c}만",
+    "sum over\nchannels": "채널 합산",
+    "Several input channels: one kernel channel per input channel, the results added":
+        "여러 입력 채널: 입력 채널마다 커널 채널이 하나씩 있고, 그 결과를 더합니다",
+    "W: a row per output": "W: 출력마다 한 행",
+    "A 1×1 convolution mixes the channels at each pixel: one weighted sum per output channel":
+        "1×1 합성곱은 픽셀마다 채널을 섞습니다: 출력 채널마다 가중합 하나",
+    "2×2\nmax": "2×2\n최대",
+    "2×2\nmean": "2×2\n평균",
+    "Maximum pooling with a 2×2 window, stride 1": "최대 풀링: 2×2 창, 보폭 1",
+    "Average pooling with a 2×2 window, stride 1": "평균 풀링: 2×2 창, 보폭 1",
+    "nested: each class contains the last": "중첩: 각 클래스가 앞의 클래스를 포함합니다",
+    "non-nested: larger, but not containing": "중첩 아님: 더 크지만 앞의 클래스를 포함하지 않습니다",
+    "{kind}\ndistance of the best point to $f^*$: {distances}": "{kind}\n최선의 점에서 $f^*$까지의 거리: {distances}",
+    "Function classes: only nested classes guarantee that more capacity brings us closer to $f^*$":
+        "함수 클래스: 중첩된 클래스만이 용량이 커질수록 $f^*$에 더 가까워짐을 보장합니다",
+    # course_utils.diagrams
+    "conv {size}, {channels}": "합성곱 {size}, {channels}",
+    "groups {groups}": "그룹 {groups}",
+    "max pool {size}": "최대 풀링 {size}",
+    "avg pool {size}": "평균 풀링 {size}",
+    "global max pool": "전역 최대 풀링",
+    "global avg pool": "전역 평균 풀링",
+    "adaptive max pool to {size}": "적응형 최대 풀링 → {size}",
+    "adaptive avg pool to {size}": "적응형 평균 풀링 → {size}",
+    "dense {units}": "완전 연결 {units}",
+    "flatten": "평탄화",
+    "batch norm": "배치 정규화",
+    "norm": "정규화",
+    "shortcut: identity": "지름길: 항등",
+    "shortcut: {projection}": "지름길: {projection}",
+    ", stride {stride}": ", 보폭 {stride}",
+    "3×3 max pool → 1×1 {channels}": "3×3 최대 풀링 → 1×1 {channels}",
+    "ResNeXt {channels}, groups {groups}": "ResNeXt {channels}, 그룹 {groups}",
+    "1×1 {bottleneck} → 3×3 {bottleneck} in {groups} groups → 1×1 {channels}":
+        "1×1 {bottleneck} → 3×3 {bottleneck}(그룹 {groups}개) → 1×1 {channels}",
+    "2 × conv 3×3, {channels} + batch norm": "2 × 합성곱 3×3, {channels} + 배치 정규화",
+    "block {number}": "블록 {number}",
+    "(not run)": "(실행 안 됨)",
+    "input {shape}": "입력 {shape}",
+    "output {shape}": "출력 {shape}",
+    "concatenate along channels: {sums}": "채널 방향으로 연결: {sums}",
+    "+ (add)": "+ (더하기)",
+    "identity": "항등",
+    "shortcut": "지름길",
+    # course_utils.fonts
+    "No font with Hangul was found for matplotlib, so Korean words in figures would show as empty boxes. Install "
+    "one, then run set_language('ko') again: pip install koreanize-matplotlib (or, on Debian/Ubuntu, sudo apt-get "
+    "install fonts-nanum).":
+        "matplotlib이 쓸 수 있는 한글 글꼴을 찾지 못해 그림의 한국어 글자가 빈 네모로 나타납니다. 글꼴을 설치한 뒤 "
+        "set_language('ko')를 다시 실행하세요: pip install koreanize-matplotlib (Debian/Ubuntu에서는 sudo apt-get "
+        "install fonts-nanum).",
     # ---
     # the trainer's progress and report (course_utils.callbacks, trainer, comparison)
     "{seconds:.1f} s": "{seconds:.1f}초",
