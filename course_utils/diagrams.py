@@ -24,7 +24,6 @@ in English, ``합성곱 5×5, 6, 패딩 2`` in Korean; names of modules and acti
 from __future__ import annotations
 
 import operator
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +38,7 @@ from torch.fx.passes.shape_prop import ShapeProp
 
 from course_utils import validate
 from course_utils.fields import _ReceptiveFieldTracer, evaluating
+from course_utils.formatting import display_width
 from course_utils.language import say
 from course_utils.models.batch_norm import BatchNorm
 from course_utils.models.googlenet import Inception
@@ -379,8 +379,10 @@ _TITLE_SPACE = 0.45
 
 
 def _text_length(text: str) -> float:
-    """The width of ``text`` in characters: ``len(text)``, a wide character (Hangul) counted as :data:`_WIDE`."""
-    return sum(_WIDE if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """The width of ``text`` in characters: ``len(text)``, a wide character (Hangul) counted as :data:`_WIDE`
+    (the wide ones are those that take two columns of :func:`~course_utils.formatting.display_width`)."""
+    wide = display_width(text) - len(text)
+    return len(text) + (_WIDE - 1) * wide if wide else len(text)
 
 
 def _shape_text(shape: Sequence[int]) -> str:

@@ -327,6 +327,7 @@ def test_no_weight_warning_for_bold_hangul(hangul_font, caplog):
 
 
 def test_korean_uses_a_hangul_font_and_english_gives_the_settings_back(fresh_font_state):
+    original = matplotlib.rcParams["font.family"]
     matplotlib.rcParams["font.family"] = ["serif"]  # a student's own setting, to be given back
     before = {key: matplotlib.rcParams[key] for key in fonts._CHANGED}
     try:
@@ -346,7 +347,7 @@ def test_korean_uses_a_hangul_font_and_english_gives_the_settings_back(fresh_fon
         assert {key: matplotlib.rcParams[key] for key in fonts._CHANGED} == before
     finally:
         set_language("en")
-        matplotlib.rcParams["font.family"] = matplotlib.rcParamsDefault["font.family"]
+        matplotlib.rcParams["font.family"] = original
 
 
 def test_speaking_korean_for_a_while_gives_the_font_back(fresh_font_state):

@@ -601,7 +601,6 @@ TEMPLATES: dict[str, str] = {
     # course_utils.plotting
     "training loss": "훈련 손실",
     "validation accuracy": "검증 정확도",
-    "epoch": "에포크",
     "ch {index}": "채널 {index}",
     "out {channel}": "출력 {channel}",
     "conv1 ch {index}": "conv1 채널 {index}",
