@@ -42,6 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Union
 
+from course_utils.language import say
 from course_utils.validate import is_int, nonnegative_int, positive_int
 
 __all__ = [
@@ -220,16 +221,18 @@ def _check_kernel_fits(
     span = (dilated_kernel_size(kernel_size[0], dilation[0]), dilated_kernel_size(kernel_size[1], dilation[1]))
     if span[0] <= padded[0] and span[1] <= padded[1]:
         return
-    kernel = f"kernel {_hw(kernel_size)}"
-    remedy = "add padding or use a smaller kernel"
+    kernel = say("kernel {kernel}", kernel=_hw(kernel_size))
+    remedy = say("add padding or use a smaller kernel")
     if dilation != (1, 1):
-        kernel += f" with dilation {_hw(dilation)} spans {_hw(span)} and"
-        remedy = "add padding, use a smaller kernel or a smaller dilation"
+        kernel = say("kernel {kernel} with dilation {dilation} spans {span} and", kernel=_hw(kernel_size),
+                     dilation=_hw(dilation), span=_hw(span))
+        remedy = say("add padding, use a smaller kernel or a smaller dilation")
     if padding != (0, 0):
-        where = f"the padded input {_hw(padded)} (input {_hw(size)}, padding {_hw(padding)})"
+        where = say("the padded input {padded} (input {size}, padding {padding})", padded=_hw(padded), size=_hw(size),
+                    padding=_hw(padding))
     else:
-        where = f"the input {_hw(size)}"
-    raise ValueError(f"{kernel} is larger than {where}: {remedy}")
+        where = say("the input {size}", size=_hw(size))
+    raise ValueError(say("{kernel} is larger than {where}: {remedy}", kernel=kernel, where=where, remedy=remedy))
 
 
 # ---------------------------------------------------------------------------
@@ -291,12 +294,14 @@ def conv_output_size(size: int, kernel_size: int, padding: Sides = 0, stride: in
     d = positive_int(dilation, "dilation", example=1)
     span, padded = dilated_kernel_size(k, d), n + before + after
     if span > padded:
-        kernel = f"kernel {k}" + (f" with dilation {d} spans {span} and" if d != 1 else "")
-        where = f"the padded input {padded} (input {n}, padding {before} before and {after} after)" if padded != n \
-            else f"the input {n}"
-        remedy = ("add padding, use a smaller kernel or a smaller dilation" if d != 1
-                  else "add padding or use a smaller kernel")
-        raise ValueError(f"{kernel} is larger than {where}: {remedy}")
+        kernel = (say("kernel {kernel} with dilation {dilation} spans {span} and", kernel=k, dilation=d, span=span)
+                  if d != 1 else say("kernel {kernel}", kernel=k))
+        where = (say("the padded input {padded} (input {size}, padding {before} before and {after} after)",
+                     padded=padded, size=n, before=before, after=after)
+                 if padded != n else say("the input {size}", size=n))
+        remedy = (say("add padding, use a smaller kernel or a smaller dilation") if d != 1
+                  else say("add padding or use a smaller kernel"))
+        raise ValueError(say("{kernel} is larger than {where}: {remedy}", kernel=kernel, where=where, remedy=remedy))
     return (padded - span) // s + 1
 
 
@@ -330,19 +335,19 @@ def conv_transpose_output_shape(
     op = _pair(output_padding, "output_padding", 0)
     limit = (max(s[0], d[0]), max(s[1], d[1]))
     if op[0] >= limit[0] or op[1] >= limit[1]:
-        raise ValueError(
-            f"output_padding {_hw(op)} must be smaller than the stride {_hw(s)} or the dilation {_hw(d)} "
-            f"(PyTorch requires output_padding < max(stride, dilation) = {_hw(limit)}): "
-            f"use output_padding <= {_hw((limit[0] - 1, limit[1] - 1))}"
-        )
+        raise ValueError(say(
+            "output_padding {output_padding} must be smaller than the stride {stride} or the dilation {dilation} "
+            "(PyTorch requires output_padding < max(stride, dilation) = {limit}): use output_padding <= {most}",
+            output_padding=_hw(op), stride=_hw(s), dilation=_hw(d), limit=_hw(limit),
+            most=_hw((limit[0] - 1, limit[1] - 1))))
     out = tuple((n[i] - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + op[i] + 1 for i in (0, 1))
     if min(out) < 1:
         full = tuple((n[i] - 1) * s[i] + d[i] * (k[i] - 1) + op[i] + 1 for i in (0, 1))
         trimmed = (2 * p[0], 2 * p[1])
-        raise ValueError(
-            f"the output would be {_hw(out)}: input {_hw(n)} with kernel {_hw(k)} reaches {_hw(full)} output "
-            f"pixels and padding {_hw(p)} trims {_hw(trimmed)} of them; use a smaller padding"
-        )
+        raise ValueError(say(
+            "the output would be {out}: input {size} with kernel {kernel} reaches {full} output pixels and padding "
+            "{padding} trims {trimmed} of them; use a smaller padding",
+            out=_hw(out), size=_hw(n), kernel=_hw(k), full=_hw(full), padding=_hw(p), trimmed=_hw(trimmed)))
     return (out[0], out[1])
 
 
@@ -379,10 +384,10 @@ def pool_output_shape(
         raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
     if p[0] > k[0] // 2 or p[1] > k[1] // 2:
         half = (k[0] // 2, k[1] // 2)
-        raise ValueError(
-            f"padding {_hw(p)} is more than half the pooling window {_hw(k)}: PyTorch allows "
-            f"at most kernel_size // 2 = {_hw(half)}; use a smaller padding or a larger window"
-        )
+        raise ValueError(say(
+            "padding {padding} is more than half the pooling window {window}: PyTorch allows at most "
+            "kernel_size // 2 = {half}; use a smaller padding or a larger window",
+            padding=_hw(p), window=_hw(k), half=_hw(half)))
     out = []
     for i in (0, 1):
         numerator = n[i] + 2 * p[i] - dilated_kernel_size(k[i], d[i]) + (s[i] - 1 if ceil_mode else 0)
@@ -392,9 +397,9 @@ def pool_output_shape(
         out.append(length)
     if min(out) < 1:
         _check_kernel_fits(n, k, p, d)
-        raise ValueError(  # only reachable in unusual ceil_mode corner cases
-            f"pooling window {_hw(k)} on input {_hw(n)} gives an empty output {_hw(out)}"
-        )
+        raise ValueError(say(  # only reachable in unusual ceil_mode corner cases
+            "pooling window {window} on input {size} gives an empty output {out}", window=_hw(k), size=_hw(n),
+            out=_hw(out)))
     return (out[0], out[1])
 
 
@@ -427,7 +432,8 @@ def conv_formula_text(
     inside = f"{size} + {padded} − {dilation}·({kernel_size} − 1) − 1"
     formula = f"⌊({inside}) / {stride}⌋ + 1"
     if numerator < 0:
-        return f"{name} = {formula}: ({inside}) = {numerator} < 0, no window fits"
+        return say("{name} = {formula}: ({inside}) = {numerator} < 0, no window fits", name=name, formula=formula,
+                   inside=inside, numerator=numerator)
     out = conv_output_size(size, kernel_size, padding=(before, after), stride=stride, dilation=dilation)
     return f"{name} = {formula} = {out}"
 
@@ -459,10 +465,11 @@ def conv_transpose_formula_text(
     op = nonnegative_int(output_padding, "output_padding", example=0)
     formula = f"{name} = ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1"
     if op >= max(s, d):
-        return f"{formula}: output_padding {op} must be < max(stride, dilation) = {max(s, d)}"
+        return say("{formula}: output_padding {output_padding} must be < max(stride, dilation) = {limit}",
+                   formula=formula, output_padding=op, limit=max(s, d))
     out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
     if out < 1:
-        return f"{formula} = {out} < 1, no output"
+        return say("{formula} = {out} < 1, no output", formula=formula, out=out)
     assert (out, out) == conv_transpose_output_shape(n, k, padding=p, stride=s, dilation=d, output_padding=op)
     return f"{formula} = {out}"
 
@@ -501,10 +508,11 @@ def pool_formula_text(
     numerator = size + 2 * padding - kernel_size
     rounded = (-(-numerator // stride) if ceil_mode else numerator // stride) + 1
     if rounded < 1:
-        return f"{name} = {formula}: ({inside}) = {numerator} < 0, no window fits"
+        return say("{name} = {formula}: ({inside}) = {numerator} < 0, no window fits", name=name, formula=formula,
+                   inside=inside, numerator=numerator)
     out = pool_output_shape(size, kernel_size, padding=padding, stride=stride, ceil_mode=ceil_mode)[0]
     if out < rounded:
-        formula += " − 1 (the last window would start in the padding)"
+        formula += say(" − 1 (the last window would start in the padding)")
     return f"{name} = {formula} = {out}"
 
 

@@ -22,6 +22,11 @@ with ``{"type": "refused", "request": n, "message": ...}``.
 
 The cell the student pins by clicking is the ``selection`` trait, ``[grid id, cell]``
 (``[]`` when none); Python may set it too.
+
+What a student reads is in the language in use when the explorer is created or redrawn
+(``course_utils.language``): the scene and the controls are computed in it, and the front
+end's own phrases (button names, hints, what it says about a typed value) come in the
+``phrases`` trait, English -> the language in use, filled from :func:`front_end_phrases`.
 """
 
 from __future__ import annotations
@@ -37,9 +42,10 @@ import anywidget
 import traitlets
 
 from course_utils.explorers.scene import Control, Scene
+from course_utils.language import say, speaking
 from course_utils.validate import is_int, is_number
 
-__all__ = ["Explorer"]
+__all__ = ["Explorer", "front_end_phrases"]
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _PROTOCOL = ("_model_name", "_model_module", "_view_name", "_view_module")  # the widget's traits that name its classes
@@ -57,6 +63,7 @@ class Explorer(anywidget.AnyWidget):
     answered = traitlets.Int(0).tag(sync=True)  # the last front-end request this state answers
     kind = traitlets.Unicode("").tag(sync=True)  # the class name, for the front end's labels and tests
     selection = traitlets.List().tag(sync=True)  # [grid id, cell] pinned in the front end, [] for none
+    phrases = traitlets.Dict().tag(sync=True)  # the front end's own phrases: English -> the language in use
 
     def __init__(self, **values: Any) -> None:
         super().__init__(kind=type(self).__name__)
@@ -142,6 +149,7 @@ class Explorer(anywidget.AnyWidget):
             self.values = values
             self.controls = [_control_dict(c, values) for c in self._controls(values)]
             self.scene = state.to_dict()
+            self.phrases = front_end_phrases()  # sent only when the language changed since the last state
             if self._answering is not None:
                 self.answered = self._answering
 
@@ -167,7 +175,8 @@ class Explorer(anywidget.AnyWidget):
         except (TypeError, ValueError) as error:  # the front end keeps its controls in range; say it anyway
             self._refuse(request, answered, str(error))
         except Exception as error:  # a fault in the explorer: answered all the same, and the traceback logged
-            self._refuse(request, answered, f"the explorer failed on these values ({type(error).__name__}: {error})")
+            self._refuse(request, answered, say("the explorer failed on these values ({kind}: {error})",
+                                                kind=type(error).__name__, error=error))
             raise
 
     def _refuse(self, request: Any, answered: int | None, message: str) -> None:
@@ -212,8 +221,8 @@ def _range_text(control: Control) -> str:
     low = "" if control.min is None else f"{control.min:g}"
     high = "" if control.max is None else f"{control.max:g}"
     if low and high:
-        return f"between {low} and {high}"
-    return f"at least {low}" if low else f"at most {high}"
+        return say("between {low} and {high}", low=low, high=high)
+    return say("at least {low}", low=low) if low else say("at most {high}", high=high)
 
 
 def _out_of_range(control: Control, value: float) -> bool:
@@ -228,50 +237,128 @@ def _flat(items: list[Any]) -> list[Any]:
 
 
 def _check_value(control: Control, value: Any) -> Any:
-    """One value checked against its control (TypeError/ValueError that names it and the remedy),
-    as plain Python data (NumPy numbers become ``int``/``float``)."""
+    """One value checked against its control (TypeError/ValueError that names it and the remedy, in the
+    language in use: the front end shows it), as plain Python data (NumPy numbers become ``int``/``float``)."""
     name, note = control.name, f" ({control.note})" if control.note else ""
     if control.kind == "int":
         if not is_int(value) and not (is_number(value) and float(value).is_integer()):
-            raise TypeError(f"{name} must be a whole number, got {value!r}: write e.g. {name}={control.value!r}")
+            raise TypeError(say("{name} must be a whole number, got {value!r}: write e.g. {name}={example!r}",
+                                name=name, value=value, example=control.value))
         value = int(value)
         if _out_of_range(control, value):
-            raise ValueError(f"{name} must be {_range_text(control)} here, got {value}{note}")
+            raise ValueError(say("{name} must be {range} here, got {value}{note}", name=name,
+                                 range=_range_text(control), value=value, note=note))
         return value
     if control.kind == "number":
         if not is_number(value) or not math.isfinite(value):
-            raise TypeError(f"{name} must be a finite number, got {value!r}: write e.g. {name}={control.value!r}")
+            raise TypeError(say("{name} must be a finite number, got {value!r}: write e.g. {name}={example!r}",
+                                name=name, value=value, example=control.value))
         value = int(value) if is_int(value) else float(value)
         if _out_of_range(control, value):
-            raise ValueError(f"{name} must be {_range_text(control)} here, got {value:g}{note}")
+            raise ValueError(say("{name} must be {range} here, got {value:g}{note}", name=name,
+                                 range=_range_text(control), value=value, note=note))
         return value
     if control.kind == "choice":
         allowed = [option[1] for option in control.options or []]
         for option in allowed:  # 1 == True in Python; a choice of numbers must not take a flag
             if value == option and isinstance(value, bool) == isinstance(option, bool):
                 return option
-        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+        raise ValueError(say("{name} must be one of {allowed}, got {value!r}", name=name, allowed=allowed,
+                             value=value))
     if control.kind == "toggle":
         numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
         if not isinstance(value, bool) and not numpy_bool:
-            raise TypeError(f"{name} must be True or False, got {value!r}")
+            raise TypeError(say("{name} must be True or False, got {value!r}", name=name, value=value))
         return bool(value)
     # "matrix" and "draw": row-major numbers, rows x cols of them
     count = (control.rows or 0) * (control.cols or 0)
-    shape = f"{control.rows} x {control.cols}, row-major"
+    shape = say("{rows} x {cols}, row-major", rows=control.rows, cols=control.cols)
     if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
-        raise TypeError(f"{name} must be a list of {count} numbers ({shape}), got {value!r}")
+        raise TypeError(say("{name} must be a list of {count} numbers ({shape}), got {value!r}", name=name,
+                            count=count, shape=shape, value=value))
     items = _flat(value.tolist() if hasattr(value, "tolist") else list(value))
     if not all(is_number(x) for x in items):
-        raise TypeError(f"{name} must be a list of {count} numbers ({shape}), got {value!r}")
+        raise TypeError(say("{name} must be a list of {count} numbers ({shape}), got {value!r}", name=name,
+                            count=count, shape=shape, value=value))
     numbers = [float(x) for x in items]
     if len(numbers) != count:
-        raise ValueError(f"{name} must have {count} numbers ({shape}), got {len(numbers)}")
+        raise ValueError(say("{name} must have {count} numbers ({shape}), got {got}", name=name, count=count,
+                             shape=shape, got=len(numbers)))
     if not all(math.isfinite(x) for x in numbers):
-        raise ValueError(f"{name} must have finite numbers only, got {[x for x in numbers if not math.isfinite(x)]}")
+        raise ValueError(say("{name} must have finite numbers only, got {bad}", name=name,
+                             bad=[x for x in numbers if not math.isfinite(x)]))
     low, high = (0.0, 1.0) if control.kind == "draw" else (control.min, control.max)
     outside = [x for x in numbers if (low is not None and x < low) or (high is not None and x > high)]
     if outside:
         bounds = Control(name, "", "number", 0, min=low, max=high)
-        raise ValueError(f"{name} must have numbers {_range_text(bounds)}, got {outside[0]:g}")
+        raise ValueError(say("{name} must have numbers {range}, got {value:g}", name=name,
+                             range=_range_text(bounds), value=outside[0]))
     return numbers
+
+
+# ----------------------------------------------------------------------------- the front end's own phrases
+def _slots(*names: str) -> dict[str, str]:
+    """Fields that stay as they are (``{label}``): the front end fills them in."""
+    return {name: "{" + name + "}" for name in names}
+
+
+def _front_end_texts() -> tuple[str, ...]:
+    """Every phrase of its own that ``static/explorer.js`` shows (it looks each up with ``t("...")``, by its
+    English text), in the language in use; the fields in braces are filled in by the front end."""
+    return (
+        # a typed value (the boxes, the matrix, the drawing)
+        say("between {low} and {high}", **_slots("low", "high")),
+        say("at least {low}", **_slots("low")),
+        say("at most {high}", **_slots("high")),
+        say("any number"),
+        say("{label}: write a whole number {range}", **_slots("label", "range")),
+        say("{label} must be {range} here, got {value}", **_slots("label", "range", "value")),
+        say("“{text}” is not a number: write e.g. 1000, 1,000 or 1e3", **_slots("text")),
+        say("“{text}” is not a number: write e.g. 2, -0.5 or 1e3", **_slots("text")),
+        say("each number must be {range}, got {value}", **_slots("range", "value")),
+        say("{label} (box)", **_slots("label")),
+        say("{label} row {row}, column {col}", **_slots("label", "row", "col")),
+        say("{label}: paint with the mouse or a finger ({rows} × {cols} pixels)", **_slots("label", "rows", "cols")),
+        say("clear"),
+        say("invert"),
+        say("load a picture"),
+        say("load a picture…"),
+        say("could not read “{name}” as a picture: try a PNG or JPEG file", **_slots("name")),
+        # the kernel
+        say("The kernel did not answer: it is busy, or it was restarted. If it was restarted, run this cell again "
+            "(Shift+Enter) to bring the explorer back."),
+        say("the kernel refused this value"),
+        # the grids, the player and the info line
+        say("{title}: {rows} × {cols} cells; arrow keys move the selected cell", **_slots("title", "rows", "cols")),
+        say("previous cell"),
+        say("next cell"),
+        say("play: walk through the cells"),
+        say("pause"),
+        say("{title}: cell {where}, {number} of {count}", **_slots("title", "where", "number", "count")),
+        say("{title}: 1 cell", **_slots("title")),
+        say("{title}: {count} cells", **_slots("title", "count")),
+        say("Point at a cell to see what it reads; click to keep it, arrow keys to move it."),
+        say("{title}, cell {where}", **_slots("title", "where")),
+        say("{here}: no field", **_slots("here")),
+        say("{here} sees {title}, rows {top}…{bottom}, columns {left}…{right}: a {height}×{width} field",
+            **_slots("here", "title", "top", "bottom", "left", "right", "height", "width")),
+        say(" (dashed: the part beyond the grid)"),
+        say(" (padding)"),
+        say(" (dropped)"),
+        say(" (unread)"),
+        say("{here}{value}{kind} is read by {title}, cell {cells}",
+            **_slots("here", "value", "kind", "title", "cells")),
+        say("{here}{value}{kind} is read by {title}, cells {cells}",
+            **_slots("here", "value", "kind", "title", "cells")),
+        say("{here}{value}{kind}: no cell of {title} reads it", **_slots("here", "value", "kind", "title")),
+        say("{shown}, … ({count} in all)", **_slots("shown", "count")),
+        say("{shown} ({count} terms)", **_slots("shown", "count")),
+        say("; the cell shows {value}", **_slots("value")),
+    )
+
+
+def front_end_phrases() -> dict[str, str]:
+    """The front end's own phrases: English -> the language in use (the ``phrases`` trait)."""
+    with speaking("en"):
+        english = _front_end_texts()
+    return dict(zip(english, _front_end_texts()))

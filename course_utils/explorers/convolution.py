@@ -28,6 +28,7 @@ import torch.nn.functional as F
 from course_utils import validate
 from course_utils.explorers._widget import Explorer
 from course_utils.explorers.scene import Control, Grid, Link, Scene
+from course_utils.language import say
 from course_utils.shapes import (
     conv_formula_text,
     conv_output_size,
@@ -211,14 +212,14 @@ def _setting(values: Mapping[str, Any]) -> _Setting:
     if transposed:
         pads = ((v["pad_top"], v["pad_top"]), (v["pad_left"], v["pad_left"]))
         if mode != "explicit":
-            errors.append(f"a transposed convolution takes its padding as numbers: nn.ConvTranspose2d has no "
-                          f"padding='{mode}'; choose padding_mode 'explicit'")
+            errors.append(say("a transposed convolution takes its padding as numbers: nn.ConvTranspose2d has no "
+                              "padding='{mode}'; choose padding_mode 'explicit'", mode=mode))
     elif mode == "same":
         pads = (same_padding(kernel[0], dilation[0]), same_padding(kernel[1], dilation[1]))
         if stride != (1, 1):
-            errors.append(f"padding='same' needs stride 1, but the stride is {stride[0]}×{stride[1]} "
-                          "(PyTorch refuses 'same' for a strided convolution): set both strides to 1 "
-                          "or choose explicit padding")
+            errors.append(say("padding='same' needs stride 1, but the stride is {stride} (PyTorch refuses 'same' for "
+                              "a strided convolution): set both strides to 1 or choose explicit padding",
+                              stride=f"{stride[0]}×{stride[1]}"))
     elif mode == "valid":
         pads = ((0, 0), (0, 0))
     else:
@@ -226,10 +227,14 @@ def _setting(values: Mapping[str, Any]) -> _Setting:
     c_in, c_out, groups = v["in_channels"], v["out_channels"], v["groups"]
     if c_in % groups or c_out % groups:
         choices = [str(g) for g in _divisors(c_in, c_out)]
-        listed = choices[0] if len(choices) == 1 else ", ".join(choices[:-1]) + " or " + choices[-1]
-        broken = " and ".join(f"{c} / {groups}" for c in dict.fromkeys((c_in, c_out)) if c % groups)
-        errors.append(f"groups = {groups} must divide both in_channels = {c_in} and out_channels = {c_out} "
-                      f"({broken} {'is' if ' and ' not in broken else 'are'} not whole): choose groups {listed}")
+        listed = choices[0] if len(choices) == 1 else say("{most} or {last}", most=", ".join(choices[:-1]),
+                                                          last=choices[-1])
+        broken = [f"{c} / {groups}" for c in dict.fromkeys((c_in, c_out)) if c % groups]
+        whole = (say("{first} is not whole", first=broken[0]) if len(broken) == 1 else
+                 say("{first} and {second} are not whole", first=broken[0], second=broken[1]))
+        errors.append(say("groups = {groups} must divide both in_channels = {c_in} and out_channels = {c_out} "
+                          "({whole}): choose groups {listed}", groups=groups, c_in=c_in, c_out=c_out, whole=whole,
+                          listed=listed))
     output_padding = (v["output_padding_h"], v["output_padding_w"]) if transposed else (0, 0)
     sizes = (v["height"], v["width"])
     outs = [0, 0]
@@ -240,12 +245,12 @@ def _setting(values: Mapping[str, Any]) -> _Setting:
         except ValueError as error:
             errors.append(str(error))
     else:
-        for axis, name in ((0, "height"), (1, "width")):
+        for axis in (0, 1):
             try:
                 outs[axis] = conv_output_size(sizes[axis], kernel[axis], padding=pads[axis], stride=stride[axis],
                                               dilation=dilation[axis])
             except ValueError as error:
-                errors.append(f"{name}: {error}")
+                errors.append(say("height: {error}", error=error) if axis == 0 else say("width: {error}", error=error))
     if errors:
         outs = [0, 0]
     axes = [_Axis(sizes[a], kernel[a], pads[a][0], pads[a][1], stride[a], dilation[a], output_padding[a], transposed,
@@ -268,45 +273,56 @@ def _span(numbers: list[int]) -> str:
     return str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}"
 
 
-def _plural(word: str, items: list[Any]) -> str:
-    return word if len(items) == 1 else word + "s"
-
-
 def _listed(numbers: list[int]) -> str:
     return ", ".join(str(n) for n in numbers)
+
+
+def _rows(numbers: list[int]) -> str:
+    """``row 3``, ``rows 0, 1, 2``."""
+    return say("row {rows}" if len(numbers) == 1 else "rows {rows}", rows=_listed(numbers))
+
+
+def _columns(numbers: list[int]) -> str:
+    return say("column {cols}" if len(numbers) == 1 else "columns {cols}", cols=_listed(numbers))
 
 
 def _written_sum(weights: list[float], inputs: list[float], total: float) -> str:
     """``0·0 + 1·1 + 3·2 + 4·3 = 19``: input·weight, in the book's order and the front end's (or the count
     of products when there are many)."""
     if not weights:
-        return f"nothing (= {_num(total)})"
+        return say("nothing (= {total})", total=_num(total))
     if len(weights) > _WRITTEN_TERMS:
-        return f"the sum of {len(weights)} products input·weight = {_num(total)}"
+        return say("the sum of {count} products input·weight = {total}", count=len(weights), total=_num(total))
     return " + ".join(f"{_num(x)}·{_num(w)}" for w, x in zip(weights, inputs)) + f" = {_num(total)}"
 
 
 def _padding_hint(rows: list[int], height: int, cols: list[int], width: int) -> str:
     """`` (row −1 and column 8 lie in the padding)`` for the coordinates outside the input, or ""."""
-    outside = [f"row {r}" for r in rows if not 0 <= r < height] + [f"column {q}" for q in cols if not 0 <= q < width]
+    outside = ([say("row {row}", row=r) for r in rows if not 0 <= r < height]
+               + [say("column {col}", col=q) for q in cols if not 0 <= q < width])
     if not outside:
         return ""
-    listed = outside[0] if len(outside) == 1 else ", ".join(outside[:-1]) + " and " + outside[-1]
-    return f" ({listed} {'lies' if len(outside) == 1 else 'lie'} in the padding)"
+    if len(outside) == 1:
+        return say(" ({where} lies in the padding)", where=outside[0])
+    listed = say("{most} and {last}", most=", ".join(outside[:-1]), last=outside[-1])
+    return say(" ({where} lie in the padding)", where=listed)
 
 
 def _error_html(errors: tuple[str, ...]) -> str:
-    return "".join(f'<p class="explorer-error"><b>Not possible:</b> {html.escape(e)}</p>' for e in errors)
+    return "".join(say('<p class="explorer-error"><b>Not possible:</b> {error}</p>', error=html.escape(e))
+                   for e in errors)
 
 
 def _padding_words(setting: _Setting) -> str:
     rows, cols = setting.rows, setting.cols
     if setting.transposed:
-        return f"padding {rows.before}×{cols.before} (trimmed from both ends of the output)"
+        return say("padding {rows}×{cols} (trimmed from both ends of the output)", rows=rows.before, cols=cols.before)
     if setting.mode == "valid":
-        return "padding 'valid' (none)"
-    sides = f"top {rows.before}, bottom {rows.after}, left {cols.before}, right {cols.after}"
-    return f"padding 'same' ({sides})" if setting.mode == "same" else f"padding {sides}"
+        return say("padding 'valid' (none)")
+    sides = say("top {top}, bottom {bottom}, left {left}, right {right}", top=rows.before, bottom=rows.after,
+                left=cols.before, right=cols.after)
+    return say("padding 'same' ({sides})", sides=sides) if setting.mode == "same" else say("padding {sides}",
+                                                                                            sides=sides)
 
 
 # ---------------------------------------------------------------------------
@@ -396,60 +412,69 @@ class ConvolutionExplorer(Explorer):
             return Control(name, label, "int", v[name], min=lo if low is None else low,
                            max=hi if high is None else high, step=1, disabled=disabled, note=note, group=group)
 
-        controls = [Control("transposed", "transposed convolution", "toggle", transposed, group="kind",
-                            note="nn.ConvTranspose2d: each input cell spreads the kernel over the output"
+        controls = [Control("transposed", say("transposed convolution"), "toggle", transposed, group=say("kind"),
+                            note=say("nn.ConvTranspose2d: each input cell spreads the kernel over the output")
                             if transposed else "")]
-        controls += [number("height", "input height", "input"), number("width", "input width", "input"),
-                     number("kernel_h", "kernel height", "kernel"), number("kernel_w", "kernel width", "kernel")]
-        mode_note = {"explicit": "", "valid": "no padding",
-                     "same": "the output keeps the input's size; stride 1 only"}[mode]
+        controls += [number("height", say("input height"), say("input")),
+                     number("width", say("input width"), say("input")),
+                     number("kernel_h", say("kernel height"), say("kernel")),
+                     number("kernel_w", say("kernel width"), say("kernel"))]
+        mode_note = {"explicit": "", "valid": say("no padding"),
+                     "same": say("the output keeps the input's size; stride 1 only")}[mode]
         if transposed:
-            mode_note = "a transposed convolution takes explicit padding only"
-        controls.append(Control("padding_mode", "padding", "choice", mode,
-                                options=[[m, m] for m in PADDING_MODES], note=mode_note, group="padding"))
+            mode_note = say("a transposed convolution takes explicit padding only")
+        controls.append(Control("padding_mode", say("padding"), "choice", mode,
+                                options=[[m, m] for m in PADDING_MODES], note=mode_note, group=say("padding")))
         rows, cols = setting.rows, setting.cols
-        sides = (("pad_top", "pad top", rows, "before"), ("pad_bottom", "pad bottom", rows, "after"),
-                 ("pad_left", "pad left", cols, "before"), ("pad_right", "pad right", cols, "after"))
+        sides = (("pad_top", say("pad top"), rows, "before"), ("pad_bottom", say("pad bottom"), rows, "after"),
+                 ("pad_left", say("pad left"), cols, "before"), ("pad_right", say("pad right"), cols, "after"))
         for name, label, axis, side in sides:
             used = getattr(axis, side)
             disabled, note = False, ""
             if transposed:
                 if side == "after":
-                    twin = "top" if axis is rows else "left"
-                    disabled, note = True, f"transposed: PyTorch's padding is symmetric, the same as {twin} ({used})"
+                    disabled = True
+                    note = (say("transposed: PyTorch's padding is symmetric, the same as top ({used})", used=used)
+                            if axis is rows else
+                            say("transposed: PyTorch's padding is symmetric, the same as left ({used})", used=used))
                 else:
-                    ends = "top and bottom" if axis is rows else "left and right"
-                    note = f"trims {used} from the {ends} of the output"
+                    note = (say("trims {used} from the top and bottom of the output", used=used) if axis is rows
+                            else say("trims {used} from the left and right of the output", used=used))
             elif mode != "explicit":
-                disabled, note = True, f"'{mode}' pads {used} here"
-            controls.append(number(name, label, "padding", disabled, note))
-        for name, label, group in (("stride_h", "stride (rows)", "stride"), ("stride_w", "stride (columns)", "stride"),
-                                   ("dilation_h", "dilation (rows)", "dilation"),
-                                   ("dilation_w", "dilation (columns)", "dilation")):
-            note = "'same' needs 1" if name.startswith("stride") and mode == "same" and not transposed \
+                disabled, note = True, say("'{mode}' pads {used} here", mode=mode, used=used)
+            controls.append(number(name, label, say("padding"), disabled, note))
+        for name, label, group in (("stride_h", say("stride (rows)"), say("stride")),
+                                   ("stride_w", say("stride (columns)"), say("stride")),
+                                   ("dilation_h", say("dilation (rows)"), say("dilation")),
+                                   ("dilation_w", say("dilation (columns)"), say("dilation"))):
+            note = say("'same' needs 1") if name.startswith("stride") and mode == "same" and not transposed \
                 and v[name] != 1 else ""
             controls.append(number(name, label, group, note=note))
-        controls += [number("in_channels", "input channels", "channels"),
-                     number("out_channels", "output channels", "channels")]
+        controls += [number("in_channels", say("input channels"), say("channels")),
+                     number("out_channels", say("output channels"), say("channels"))]
         c_in, c_out = setting.in_channels, setting.out_channels
-        options = [[f"{g} (depthwise)" if g == c_in > 1 else str(g), g] for g in _divisors(c_in, c_out)]
+        options = [[say("{groups} (depthwise)", groups=g) if g == c_in > 1 else str(g), g]
+                   for g in _divisors(c_in, c_out)]
         if v["groups"] not in _divisors(c_in, c_out):
-            options.append([f"{v['groups']} (does not divide {c_in} and {c_out})", v["groups"]])
-        controls.append(Control("groups", "groups", "choice", v["groups"], options=options, group="channels",
-                                note=f"divides both {c_in} and {c_out}"))
-        for name, label, axis in (("output_padding_h", "output padding (rows)", rows),
-                                  ("output_padding_w", "output padding (columns)", cols)):
+            options.append([say("{groups} (does not divide {c_in} and {c_out})", groups=v["groups"], c_in=c_in,
+                                c_out=c_out), v["groups"]])
+        controls.append(Control("groups", say("groups"), "choice", v["groups"], options=options,
+                                group=say("channels"), note=say("divides both {c_in} and {c_out}", c_in=c_in,
+                                                                c_out=c_out)))
+        for name, label, axis in (("output_padding_h", say("output padding (rows)"), rows),
+                                  ("output_padding_w", say("output padding (columns)"), cols)):
             if transposed:
-                note = f"must be < max(stride, dilation) = {max(axis.stride, axis.dilation)}"
-                controls.append(number(name, label, "output padding", note=note))
+                note = say("must be < max(stride, dilation) = {limit}", limit=max(axis.stride, axis.dilation))
+                controls.append(number(name, label, say("output padding"), note=note))
             else:
-                controls.append(number(name, label, "output padding", True, "transposed convolution only"))
-        for name, label, out in (("row", "output row", rows.out), ("col", "output column", cols.out)):
+                controls.append(number(name, label, say("output padding"), True, say("transposed convolution only")))
+        for name, label, out in (("row", say("output row"), rows.out), ("col", say("output column"), cols.out)):
             if setting.possible:
-                controls.append(number(name, label, "cell", low=0, high=out - 1,
-                                       note=f"the output has {out} {'rows' if name == 'row' else 'columns'}"))
+                note = (say("the output has {count} rows", count=out) if name == "row" else
+                        say("the output has {count} columns", count=out))
+                controls.append(number(name, label, say("cell"), low=0, high=out - 1, note=note))
             else:
-                controls.append(number(name, label, "cell", True, "no output", low=0, high=0))
+                controls.append(number(name, label, say("cell"), True, say("no output"), low=0, high=0))
         return controls
 
     def _normalise(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -497,24 +522,27 @@ class ConvolutionExplorer(Explorer):
                 taps.append(cell_taps)
 
         input_grid = self._input_grid(setting, shown, reads)
-        kernel_grid = Grid("kernel", "kernel", setting.per_group * rows.kernel, cols.kernel,
+        kernel_grid = Grid("kernel", say("kernel"), setting.per_group * rows.kernel, cols.kernel,
                            values=kernels.flatten().tolist(), show_values=True, panel="convolution",
                            note=self._kernel_note(setting))
-        output_grid = Grid("output", f"output {rows.out}×{cols.out}", rows.out, cols.out,
+        output_grid = Grid("output", say("output {rows}×{cols}", rows=rows.out, cols=cols.out), rows.out, cols.out,
                            values=output.flatten().tolist(), show_values=rows.out * cols.out <= _SHOW_VALUES_UP_TO,
                            panel="convolution",
-                           note="output channel 0" if setting.out_channels > 1 else "")
+                           note=say("output channel 0") if setting.out_channels > 1 else "")
         grids = [input_grid, kernel_grid, output_grid, *self._channel_grids(setting)]
         links = [Link("input", "output", reads=reads, op="sum", weights="kernel", taps=taps),
                  self._channel_link(setting)]
         cell = values["row"] * cols.out + values["col"]
         text = self._text(setting, values["row"], values["col"], input_grid, kernel_grid, output_grid,
                           reads[cell], taps[cell])
-        kind = "transposed convolution" if setting.transposed else "convolution"
-        summary = (f"{kind} {rows.size}×{cols.size} → {rows.out}×{cols.out} (kernel {rows.kernel}×{cols.kernel}, "
-                   f"{_padding_words(setting)}, stride {rows.stride}×{cols.stride}, dilation "
-                   f"{rows.dilation}×{cols.dilation}, channels {setting.in_channels} → {setting.out_channels}, "
-                   f"groups {setting.groups})")
+        fields = dict(size=f"{rows.size}×{cols.size}", out=f"{rows.out}×{cols.out}",
+                      kernel=f"{rows.kernel}×{cols.kernel}", padding=_padding_words(setting),
+                      stride=f"{rows.stride}×{cols.stride}", dilation=f"{rows.dilation}×{cols.dilation}",
+                      c_in=setting.in_channels, c_out=setting.out_channels, groups=setting.groups)
+        summary = (say("transposed convolution {size} → {out} (kernel {kernel}, {padding}, stride {stride}, dilation "
+                       "{dilation}, channels {c_in} → {c_out}, groups {groups})", **fields) if setting.transposed else
+                   say("convolution {size} → {out} (kernel {kernel}, {padding}, stride {stride}, dilation {dilation}, "
+                       "channels {c_in} → {c_out}, groups {groups})", **fields))
         return Scene(text=text, summary=summary, grids=grids, links=links, sweep="output",
                      selected=["output", cell])
 
@@ -543,13 +571,13 @@ class ConvolutionExplorer(Explorer):
                         kinds.append("unread")
         count = setting.per_group
         if count > 1:
-            note = f"input channels 0–{count - 1} (the group of output channel 0), stacked top to bottom"
+            note = say("input channels 0–{last} (the group of output channel 0), stacked top to bottom", last=count - 1)
         else:
-            note = "input channel 0" if setting.in_channels > 1 else ""
+            note = say("input channel 0") if setting.in_channels > 1 else ""
         if not setting.transposed and (rows.before or rows.after or cols.before or cols.after):
-            note = (note + "; " if note else "") + "the padding is zeros around the input"
-        size = f"{rows.size}×{cols.size}"
-        title = f"input {size}" if setting.transposed else f"padded input {rows.grid_size}×{cols.grid_size}"
+            note = (note + "; " if note else "") + say("the padding is zeros around the input")
+        title = (say("input {rows}×{cols}", rows=rows.size, cols=cols.size) if setting.transposed else
+                 say("padded input {rows}×{cols}", rows=rows.grid_size, cols=cols.grid_size))
         return Grid("input", title, count * rows.grid_size, cols.grid_size, values=shown.flatten().tolist(),
                     kinds=kinds, row0=-rows.offset, col0=-cols.offset,
                     show_values=count * rows.grid_size * cols.grid_size <= _SHOW_VALUES_UP_TO * 4,
@@ -559,17 +587,19 @@ class ConvolutionExplorer(Explorer):
     def _kernel_note(setting: _Setting) -> str:
         count = setting.per_group
         if count == 1:
-            return "weights into output channel 0" if setting.out_channels > 1 or setting.in_channels > 1 else ""
-        return f"one {setting.rows.kernel}×{setting.cols.kernel} slice per input channel 0–{count - 1}, stacked"
+            return say("weights into output channel 0") if setting.out_channels > 1 or setting.in_channels > 1 else ""
+        return say("one {kernel} slice per input channel 0–{last}, stacked",
+                   kernel=f"{setting.rows.kernel}×{setting.cols.kernel}", last=count - 1)
 
     @staticmethod
     def _channel_grids(setting: _Setting) -> list[Grid]:
         return [
-            Grid("in_channels", "input channels", 1, setting.in_channels,
-                 labels=[f"in {c}" for c in range(setting.in_channels)], panel="channels"),
-            Grid("out_channels", "output channels", 1, setting.out_channels,
-                 labels=[f"out {o}" for o in range(setting.out_channels)], panel="channels",
-                 note=f"groups = {setting.groups}: each reads {setting.per_group} of {setting.in_channels}"),
+            Grid("in_channels", say("input channels"), 1, setting.in_channels,
+                 labels=[say("in {channel}", channel=c) for c in range(setting.in_channels)], panel="channels"),
+            Grid("out_channels", say("output channels"), 1, setting.out_channels,
+                 labels=[say("out {channel}", channel=o) for o in range(setting.out_channels)], panel="channels",
+                 note=say("groups = {groups}: each reads {per} of {c_in}", groups=setting.groups, per=setting.per_group,
+                          c_in=setting.in_channels)),
         ]
 
     @staticmethod
@@ -590,39 +620,43 @@ class ConvolutionExplorer(Explorer):
         height, width = shown.shape
         kinds = ["" if offset_r <= r < offset_r + rows.size and offset_c <= q < offset_c + cols.size else "pad"
                  for r in range(height) for q in range(width)]
-        grid = Grid("input", f"input {rows.size}×{cols.size}", height, width, values=shown.flatten().tolist(),
-                    kinds=kinds, row0=-offset_r, col0=-offset_c, show_values=True,
-                    note="input channel 0" if setting.in_channels > 1 else "")
+        grid = Grid("input", say("input {rows}×{cols}", rows=rows.size, cols=cols.size), height, width,
+                    values=shown.flatten().tolist(), kinds=kinds, row0=-offset_r, col0=-offset_c, show_values=True,
+                    note=say("input channel 0") if setting.in_channels > 1 else "")
         formulas = "<br>".join(html.escape(axis.formula(name)) for axis, name in ((rows, "out_h"), (cols, "out_w")))
         text = _error_html(setting.errors) + f"<p>{formulas}</p>"
         error = "; ".join(setting.errors)
-        return Scene(text=text, summary=f"not possible: {error}", grids=[grid], links=[], error=error)
+        return Scene(text=text, summary=say("not possible: {error}", error=error), grids=[grid], links=[], error=error)
 
     @staticmethod
     def _text(setting: _Setting, row: int, col: int, input_grid: Grid, kernel_grid: Grid, output_grid: Grid,
               reads: list[int], taps: list[int]) -> str:
         rows, cols = setting.rows, setting.cols
-        kind = "Transposed convolution" if setting.transposed else "Convolution"
+        fields = dict(size=f"{rows.size}×{cols.size}", out=f"{rows.out}×{cols.out}",
+                      kernel=f"{rows.kernel}×{cols.kernel}", padding=html.escape(_padding_words(setting)),
+                      stride=f"{rows.stride}×{cols.stride}", dilation=f"{rows.dilation}×{cols.dilation}",
+                      output_padding=f"{rows.output_padding}×{cols.output_padding}")
         parts = [
-            f"<p><b>{kind}: input {rows.size}×{cols.size} → output {rows.out}×{cols.out}</b> "
-            f"(kernel {rows.kernel}×{cols.kernel}, {html.escape(_padding_words(setting))}, "
-            f"stride {rows.stride}×{cols.stride}, dilation {rows.dilation}×{cols.dilation}"
-            + (f", output padding {rows.output_padding}×{cols.output_padding}" if setting.transposed else "")
-            + ")</p>",
+            say("<p><b>Transposed convolution: input {size} → output {out}</b> (kernel {kernel}, {padding}, stride "
+                "{stride}, dilation {dilation}, output padding {output_padding})</p>", **fields) if setting.transposed
+            else say("<p><b>Convolution: input {size} → output {out}</b> (kernel {kernel}, {padding}, stride {stride}, "
+                     "dilation {dilation})</p>", **fields),
             "<p>" + "<br>".join(html.escape(axis.formula(name)) for axis, name in ((rows, "out_h"), (cols, "out_w")))
             + "</p>",
         ]
         if setting.mode == "same" and not setting.transposed:
-            parts.append(
-                f"<p>padding='same' adds d·(k − 1) = {rows.before + rows.after} rows (top {rows.before}, bottom "
-                f"{rows.after}) and {cols.before + cols.after} columns (left {cols.before}, right {cols.after}), "
-                "so the output keeps the input's size; an odd number puts the extra one at the bottom or right.</p>")
+            parts.append(say(
+                "<p>padding='same' adds d·(k − 1) = {rows} rows (top {top}, bottom {bottom}) and {cols} columns (left "
+                "{left}, right {right}), so the output keeps the input's size; an odd number puts the extra one at the "
+                "bottom or right.</p>", rows=rows.before + rows.after, top=rows.before, bottom=rows.after,
+                cols=cols.before + cols.after, left=cols.before, right=cols.after))
         if setting.transposed:
-            parts.append(
-                "<p>Each input cell adds input × kernel to the output, the kernel placed at stride "
-                f"{rows.stride}×{cols.stride}; padding then trims {rows.before} {_plural('row', [0] * rows.before)} "
-                f"and {cols.before} {_plural('column', [0] * cols.before)} from both ends. Output cell (y, x) sums "
-                "the input cells i with i·s + a·d = y + p along each axis (a: the kernel row or column).</p>")
+            parts.append(say(
+                "<p>Each input cell adds input × kernel to the output, the kernel placed at stride {stride}; padding "
+                "then trims {rows} and {cols} from both ends. Output cell (y, x) sums the input cells i with "
+                "i·s + a·d = y + p along each axis (a: the kernel row or column).</p>", stride=fields["stride"],
+                rows=say("{count} row" if rows.before == 1 else "{count} rows", count=rows.before),
+                cols=say("{count} column" if cols.before == 1 else "{count} columns", count=cols.before)))
 
         # the picked cell: which input cells, and the sum
         row_taps, col_taps = rows.taps(row), cols.taps(col)
@@ -633,21 +667,20 @@ class ConvolutionExplorer(Explorer):
         value = output_grid.values[row * cols.out + col]  # type: ignore[index]
         channels = ""
         if setting.per_group > 1:
-            channels = f" in each of input channels 0–{setting.per_group - 1} (the sum runs over the channels too)"
+            channels = say(" in each of input channels 0–{last} (the sum runs over the channels too)",
+                           last=setting.per_group - 1)
         if not reads:
-            where = ("receives nothing from the input (output padding adds it), so it is 0"
-                     if setting.transposed else "reads nothing")
-            parts.append(f"<p>Output cell ({row}, {col}) {where}.</p>")
+            parts.append(say("<p>Output cell ({row}, {col}) receives nothing from the input (output padding adds it), "
+                             "so it is 0.</p>", row=row, col=col) if setting.transposed else
+                         say("<p>Output cell ({row}, {col}) reads nothing.</p>", row=row, col=col))
         else:
             padding_hint = _padding_hint(in_rows, rows.size, in_cols, cols.size)
             if setting.transposed:  # the kernel runs the other way: the first input row meets the last kernel row
                 kernel_rows, kernel_cols = [a for _, a in row_taps], [b for _, b in col_taps]
-                padding_hint = (f" (kernel {_plural('row', kernel_rows)} {_listed(kernel_rows)}, "
-                                f"{_plural('column', kernel_cols)} {_listed(kernel_cols)})")
-            parts.append(
-                f"<p>Output cell ({row}, {col}) reads input {_plural('row', in_rows)} {_listed(in_rows)} and "
-                f"{_plural('column', in_cols)} {_listed(in_cols)}"
-                f"{padding_hint}{channels}: {html.escape(_written_sum(weights, inputs, value))}.</p>")
+                padding_hint = say(" (kernel {rows}, {cols})", rows=_rows(kernel_rows), cols=_columns(kernel_cols))
+            parts.append(say("<p>Output cell ({row}, {col}) reads input {rows} and {cols}{hint}{channels}: {sum}.</p>",
+                             row=row, col=col, rows=_rows(in_rows), cols=_columns(in_cols), hint=padding_hint,
+                             channels=channels, sum=html.escape(_written_sum(weights, inputs, value))))
 
         # channels and weights
         c_in, c_out, g, per = setting.in_channels, setting.out_channels, setting.groups, setting.per_group
@@ -655,20 +688,23 @@ class ConvolutionExplorer(Explorer):
         shape = (f"({c_in}, {c_out // g}, {rows.kernel}, {cols.kernel})" if setting.transposed
                  else f"({c_out}, {per}, {rows.kernel}, {cols.kernel})")
         if c_in == 1:
-            how = "one input channel" + (f", read by all {c_out} output channels" if c_out > 1 else "")
+            how = (say("one input channel, read by all {c_out} output channels", c_out=c_out) if c_out > 1
+                   else say("one input channel"))
         elif g == 1:
-            how = f"every output channel reads all {c_in} input channels"
+            how = say("every output channel reads all {c_in} input channels", c_in=c_in)
         elif g == c_in:
-            how = (f"depthwise: {g} groups, each output channel reads one input channel"
-                   + (f" ({c_out // g} output channels per input channel)" if c_out > g else ""))
+            how = say("depthwise: {groups} groups, each output channel reads one input channel", groups=g) + (
+                say(" ({count} output channels per input channel)", count=c_out // g) if c_out > g else "")
         else:
-            how = (f"grouped, as in ResNeXt: {g} groups, each output channel reads {per} of the {c_in} "
-                   "input channels")
-        parts.append(
-            f"<p>Weights: out·(in/groups)·k_h·k_w = {c_out}·({c_in}/{g})·{rows.kernel}·{cols.kernel} = {count} "
-            f"(weight shape {shape}); {how}.")
+            how = say("grouped, as in ResNeXt: {groups} groups, each output channel reads {per} of the {c_in} input "
+                      "channels", groups=g, per=per, c_in=c_in)
+        parts.append(say("<p>Weights: out·(in/groups)·k_h·k_w = {c_out}·({c_in}/{groups})·{k_h}·{k_w} = {count} "
+                         "(weight shape {shape}); {how}.", c_out=c_out, c_in=c_in, groups=g, k_h=rows.kernel,
+                         k_w=cols.kernel, count=count, shape=shape, how=how))
         if c_in > 1 or c_out > 1:
-            shown = f"input channel{'s' if per > 1 else ''} {_span(list(range(per)))}"
-            parts.append(f" The grids follow output channel 0 and the {shown} it reads.")
+            span = _span(list(range(per)))
+            parts.append(say(" The grids follow output channel 0 and the input channels {span} it reads.", span=span)
+                         if per > 1 else
+                         say(" The grids follow output channel 0 and the input channel {span} it reads.", span=span))
         parts.append("</p>")
         return "".join(parts)

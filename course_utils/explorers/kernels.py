@@ -29,6 +29,7 @@ from course_utils.explorers._inputs import default_image, grey_images, model_inp
 from course_utils.explorers._widget import Explorer
 from course_utils.explorers.scene import Control, Grid, Link, Scene
 from course_utils.fields import evaluating
+from course_utils.language import say
 from course_utils.shapes import conv_output_shape, to_2tuple, window_taps
 
 __all__ = ["KernelEditor", "FeatureMapExplorer", "PRESETS", "preset_kernel"]
@@ -65,26 +66,37 @@ MAX_KERNEL_SIDE = 5
 MAX_IMAGE_SIDE = 64  # the editor draws one cell per pixel and one window per output pixel
 _DEFAULT_SIZE = (3, 3)  # of identity, blur and an empty custom kernel
 
-_WHAT_IT_DOES = {
-    "identity": "copies the pixel under its 1: the output is the image, less the border the kernel cannot "
-                "slide over.",
-    "edge": "the book's kernel [1, −1]: each output is a pixel minus its right-hand neighbour. It is 0 where "
-            "the image is flat and large where the brightness changes from left to right, that is at vertical "
-            "edges: positive from light to dark, negative from dark to light.",
-    "vertical edge": "[1, −1] turned upright: each output is a pixel minus the pixel below it, so it finds "
-                     "horizontal edges, where the brightness changes from top to bottom.",
-    "blur": "the mean of the window: every output is an average of its neighbourhood, so the image gets "
-            "smoother and its edges soft.",
-    "sharpen": "five times the pixel minus its four neighbours: flat areas stay as they are and edges "
-               "stand out more.",
-    "sobel x": "the right column minus the left one, the middle row counted twice: large where the image "
-               "gets brighter (positive) or darker (negative) from left to right, smoothed across three rows.",
-    "sobel y": "the bottom row minus the top one, the middle column counted twice: large where the image "
-               "gets brighter (positive) or darker (negative) from top to bottom.",
-    "laplacian": "the four neighbours minus four times the pixel: 0 on flat and evenly sloping areas, large "
-                 "at fine detail and on both sides of an edge.",
-    "custom": "your kernel: each output pixel is the sum of the weights times the pixels under them.",
-}
+
+
+def _preset_labels() -> dict[str, str]:
+    """What the preset buttons say, in the language in use (the values stay the names of :data:`PRESETS`)."""
+    return {"identity": say("identity"), "edge": say("edge"), "vertical edge": say("vertical edge"),
+            "blur": say("blur"), "sharpen": say("sharpen"), "sobel x": say("sobel x"), "sobel y": say("sobel y"),
+            "laplacian": say("laplacian"), "custom": say("custom")}
+
+
+def _what_it_does(preset: str) -> str:
+    """What the kernel ``preset`` computes, in a sentence (in the language in use)."""
+    return {
+        "identity": say("copies the pixel under its 1: the output is the image, less the border the kernel cannot "
+                        "slide over."),
+        "edge": say("the book's kernel [1, −1]: each output is a pixel minus its right-hand neighbour. It is 0 where "
+                    "the image is flat and large where the brightness changes from left to right, that is at vertical "
+                    "edges: positive from light to dark, negative from dark to light."),
+        "vertical edge": say("[1, −1] turned upright: each output is a pixel minus the pixel below it, so it finds "
+                             "horizontal edges, where the brightness changes from top to bottom."),
+        "blur": say("the mean of the window: every output is an average of its neighbourhood, so the image gets "
+                    "smoother and its edges soft."),
+        "sharpen": say("five times the pixel minus its four neighbours: flat areas stay as they are and edges "
+                       "stand out more."),
+        "sobel x": say("the right column minus the left one, the middle row counted twice: large where the image "
+                       "gets brighter (positive) or darker (negative) from left to right, smoothed across three rows."),
+        "sobel y": say("the bottom row minus the top one, the middle column counted twice: large where the image "
+                       "gets brighter (positive) or darker (negative) from top to bottom."),
+        "laplacian": say("the four neighbours minus four times the pixel: 0 on flat and evenly sloping areas, large "
+                         "at fine detail and on both sides of an edge."),
+        "custom": say("your kernel: each output pixel is the sum of the weights times the pixels under them."),
+    }[preset]
 
 
 def preset_kernel(name: str, shape: tuple[int, int] | None = None) -> list[list[float]]:
@@ -233,21 +245,25 @@ class KernelEditor(Explorer):
     def _controls(self, values: Mapping[str, Any]) -> list[Control]:
         preset = values.get("preset", "edge")
         rows, cols = values.get("rows", 1), values.get("cols", 2)
+        labels = _preset_labels()
+        # an unknown preset is refused by the check that follows
+        name = labels.get(preset, str(preset)) if isinstance(preset, str) else str(preset)
         if preset in _SCALABLE:
-            size_note = f"{preset} fits any size"
+            size_note = say("{preset} fits any size", preset=name)
         elif preset == "custom":
-            size_note = "resizing keeps the top-left weights and fills new ones with 0"
+            size_note = say("resizing keeps the top-left weights and fills new ones with 0")
         else:
-            size_note = f"resizing {preset} makes it a custom kernel"
+            size_note = say("resizing {preset} makes it a custom kernel", preset=name)
         kernel = values.get("kernel")
         if kernel is None:
             kernel = _flat(preset_kernel(preset if preset != "custom" else "identity", (rows, cols)))
         return [
-            Control("preset", "kernel", "choice", preset, options=[[name, name] for name in PRESETS]),
-            Control("rows", "rows", "int", rows, min=1, max=MAX_KERNEL_SIDE, step=1, group="size", note=size_note),
-            Control("cols", "columns", "int", cols, min=1, max=MAX_KERNEL_SIDE, step=1, group="size"),
-            Control("kernel", "weights", "matrix", list(kernel), rows=rows, cols=cols,
-                    note="editing a weight makes the kernel custom"),
+            Control("preset", say("kernel"), "choice", preset, options=[[labels[p], p] for p in PRESETS]),
+            Control("rows", say("rows"), "int", rows, min=1, max=MAX_KERNEL_SIDE, step=1, group=say("size"),
+                    note=size_note),
+            Control("cols", say("columns"), "int", cols, min=1, max=MAX_KERNEL_SIDE, step=1, group=say("size")),
+            Control("kernel", say("weights"), "matrix", list(kernel), rows=rows, cols=cols,
+                    note=say("editing a weight makes the kernel custom")),
         ]
 
     def _normalise(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -263,43 +279,49 @@ class KernelEditor(Explorer):
         preset, kh, kw = values["preset"], values["rows"], values["cols"]
         h, w = self.X.shape
         K = torch.tensor(values["kernel"], dtype=torch.float64).reshape(kh, kw)
-        image = Grid("image", f"image X ({_by(h, w)})", h, w, values=self.X.flatten().tolist(), shade="grey")
-        kernel = Grid("kernel", f"kernel K ({_by(kh, kw)})", kh, kw, values=K.flatten().tolist(),
+        name = _preset_labels()[preset]
+        image = Grid("image", say("image X ({size})", size=_by(h, w)), h, w, values=self.X.flatten().tolist(),
+                     shade="grey")
+        kernel = Grid("kernel", say("kernel K ({size})", size=_by(kh, kw)), kh, kw, values=K.flatten().tolist(),
                       show_values=True, shade="signed")
-        what = f"<b>{html.escape(preset)}</b>: {html.escape(_WHAT_IT_DOES[preset])}"
+        what = f"<b>{html.escape(name)}</b>: {html.escape(_what_it_does(preset))}"
         try:
             out_h, out_w = conv_output_shape((h, w), (kh, kw))
         except ValueError:
-            error = (f"the kernel is {_by(kh, kw)} but the image only {_by(h, w)}: no window fits; "
-                     f"use at most {min(h, MAX_KERNEL_SIDE)} rows and {min(w, MAX_KERNEL_SIDE)} columns")
-            return Scene(text=what, summary=f"{preset} kernel {_by(kh, kw)}: larger than the image {_by(h, w)}",
+            error = say("the kernel is {kernel} but the image only {image}: no window fits; use at most {rows} rows "
+                        "and {cols} columns", kernel=_by(kh, kw), image=_by(h, w), rows=min(h, MAX_KERNEL_SIDE),
+                        cols=min(w, MAX_KERNEL_SIDE))
+            return Scene(text=what, summary=say("{preset} kernel {kernel}: larger than the image {image}", preset=name,
+                                                kernel=_by(kh, kw), image=_by(h, w)),
                          grids=[image, kernel], error=error)
         Y = F.conv2d(self.X[None, None], K[None, None])[0, 0]  # N x C x H x W in and out; a cross-correlation
         row_taps = [window_taps(i, kh) for i in range(out_h)]
         col_taps = [window_taps(j, kw) for j in range(out_w)]
         reads = [[r * w + c for r in rows for c in cols] for rows in row_taps for cols in col_taps]
         taps = [list(range(kh * kw))] * (out_h * out_w)
-        output = Grid("output", f"output Y ({_by(out_h, out_w)})", out_h, out_w, values=Y.flatten().tolist(),
-                      shade="signed")
+        output = Grid("output", say("output Y ({size})", size=_by(out_h, out_w)), out_h, out_w,
+                      values=Y.flatten().tolist(), shade="signed")
         low, high = float(Y.min()), float(Y.max())
         strongest = int(Y.abs().flatten().argmax())
         i, j = divmod(strongest, out_w)
         total = float(K.sum())
         if total == 0:
-            flat_text = "The weights add up to 0, so flat areas give 0 and only changes show."
+            flat_text = say("The weights add up to 0, so flat areas give 0 and only changes show.")
         else:
-            flat_text = (f"The weights add up to {_number(total)}, so a flat area of brightness b gives "
-                         f"{_number(total)}·b.")
+            flat_text = say("The weights add up to {total}, so a flat area of brightness b gives {total}·b.",
+                            total=_number(total))
         text = (
             f"{what}<br>"
-            f"<b>output {_by(out_h, out_w)}</b>: ({h} − {kh} + 1) × ({w} − {kw} + 1) for a {_by(h, w)} image "
-            f"and a {_by(kh, kw)} kernel; values from {_number(low)} to {_number(high)}, the strongest "
-            f"{_number(float(Y[i, j]))} at row {i}, column {j}.<br>"
-            f"{html.escape(flat_text)} Like the book's corr2d, PyTorch's conv2d computes a cross-correlation: "
-            "the kernel is not flipped. Point at an output pixel to see its sum."
+            + say("<b>output {out}</b>: ({h} − {kh} + 1) × ({w} − {kw} + 1) for a {image} image and a {kernel} "
+                  "kernel; values from {low} to {high}, the strongest {strongest} at row {row}, column {col}.<br>",
+                  out=_by(out_h, out_w), h=h, kh=kh, w=w, kw=kw, image=_by(h, w), kernel=_by(kh, kw),
+                  low=_number(low), high=_number(high), strongest=_number(float(Y[i, j])), row=i, col=j)
+            + say("{flat} Like the book's corr2d, PyTorch's conv2d computes a cross-correlation: the kernel is not "
+                  "flipped. Point at an output pixel to see its sum.", flat=html.escape(flat_text))
         )
-        summary = (f"{preset} kernel {_by(kh, kw)} on a {_by(h, w)} image: output {_by(out_h, out_w)}, "
-                   f"values {_number(low)} to {_number(high)}")
+        summary = say("{preset} kernel {kernel} on a {image} image: output {out}, values {low} to {high}",
+                      preset=name, kernel=_by(kh, kw), image=_by(h, w), out=_by(out_h, out_w), low=_number(low),
+                      high=_number(high))
         return Scene(
             text=text, summary=summary, grids=[image, kernel, output],
             links=[Link(source="image", target="output", reads=reads, op="sum", weights="kernel", taps=taps)],
@@ -333,6 +355,11 @@ def _is_2d(value: object) -> bool:
 # ============================================================================ 7.6 feature maps
 MAX_MAPS = 16  # feature maps drawn at once
 _SOURCES = ("test image", "drawing")
+
+
+def _source_labels() -> dict[str, str]:
+    """What the buttons of the ``source`` control say (the values stay :data:`_SOURCES`)."""
+    return {"test image": say("test image"), "drawing": say("drawing")}
 
 
 def _check_model(model: object) -> nn.Module:
@@ -505,18 +532,20 @@ class FeatureMapExplorer(Explorer):
     def _controls(self, values: Mapping[str, Any]) -> list[Control]:
         count = len(self.images)
         source = values.get("source", "test image")
+        sources = _source_labels()
         return [
-            Control("source", "show", "choice", source, options=[[name, name] for name in _SOURCES], group="input"),
-            Control("image", "test image", "int", values.get("image", 0), min=0, max=count - 1, step=1,
-                    group="input", disabled=count == 1,
-                    note="there is one test image" if count == 1 else f"{count} test images"),
-            Control("drawing", "drawing", "draw", values.get("drawing", [0.0] * (self.height * self.width)),
+            Control("source", say("show"), "choice", source, options=[[sources[name], name] for name in _SOURCES],
+                    group=say("input")),
+            Control("image", say("test image"), "int", values.get("image", 0), min=0, max=count - 1, step=1,
+                    group=say("input"), disabled=count == 1,
+                    note=say("there is one test image") if count == 1 else say("{count} test images", count=count)),
+            Control("drawing", say("drawing"), "draw", values.get("drawing", [0.0] * (self.height * self.width)),
                     rows=self.height, cols=self.width,
-                    note="light strokes on a dark background, like Fashion-MNIST's white garments on black"),
-            Control("invert", "invert the drawing", "toggle", values.get("invert", False),
+                    note=say("light strokes on a dark background, like Fashion-MNIST's white garments on black")),
+            Control("invert", say("invert the drawing"), "toggle", values.get("invert", False),
                     disabled=source != "drawing",
-                    note="for a dark garment on a light background, e.g. a photo"),
-            Control("layer", "layer", "choice", values.get("layer", next(iter(self._layers))),
+                    note=say("for a dark garment on a light background, e.g. a photo")),
+            Control("layer", say("layer"), "choice", values.get("layer", next(iter(self._layers))),
                     options=[[f"{name} {type(layer).__name__}", name] for name, layer in self._layers.items()]),
         ]
 
@@ -538,46 +567,55 @@ class FeatureMapExplorer(Explorer):
         shown = min(channels, MAX_MAPS)
         shade = "grey" if float(self.maps.min()) >= 0 else "signed"
         if drawing:
-            title = "your drawing" + (", inverted" if values["invert"] else "")
+            title = say("your drawing, inverted") if values["invert"] else say("your drawing")
+        elif self.labels is not None:
+            title = say("test image {index}: {name}", index=index, name=self._class_name(self.labels[index]))
         else:
-            title = f"test image {index}" + (
-                f": {self._class_name(self.labels[index])}" if self.labels is not None else "")
+            title = say("test image {index}", index=index)
         grids = [Grid("input", title, self.height, self.width, values=X[0, 0].flatten().tolist(), shade="grey")]
-        grids += [Grid(f"map{c}", f"channel {c}", h, w, values=_six_digits(self.maps[c]), shade=shade, panel="maps")
+        grids += [Grid(f"map{c}", say("channel {channel}", channel=c), h, w, values=_six_digits(self.maps[c]),
+                       shade=shade, panel="maps")
                   for c in range(shown)]
-        layer_text = f"layer {name} ({type(layer).__name__})"
-        maps_text = f"{channels} feature map{'s' * (channels != 1)} of {_by(h, w)}"
+        layer_text = say("layer {name} ({kind})", name=name, kind=type(layer).__name__)
+        maps_text = say("{count} feature map of {size}" if channels == 1 else "{count} feature maps of {size}",
+                        count=channels, size=_by(h, w))
         if shown < channels:
-            maps_text += f" (the first {shown} are drawn)"
+            maps_text += say(" (the first {shown} are drawn)", shown=shown)
         lines = [f"<b>{html.escape(layer_text)}: {html.escape(maps_text)}</b>"]
         if drawing:
-            lines.append("Input: your drawing" + (", inverted (1 − pixel)" if values["invert"] else "") + ".")
+            lines.append(say("Input: your drawing, inverted (1 − pixel).") if values["invert"] else
+                         say("Input: your drawing."))
         else:
             label = ""
             if self.labels is not None:
-                label = f", label {self.labels[index]}" + (
-                    f" ({html.escape(self.class_names[self.labels[index]])})" if self.class_names else "")
-            lines.append(f"Input: test image {index} of {len(self.images)}{label}.")
+                y = self.labels[index]
+                label = (say(", label {label} ({name})", label=y, name=html.escape(self.class_names[y]))
+                         if self.class_names else say(", label {label}", label=y))
+            lines.append(say("Input: test image {index} of {count}{label}.", index=index, count=len(self.images),
+                             label=label))
         table = None
         self.probabilities = None
         if self.num_classes is not None and isinstance(scores, torch.Tensor) and scores.dim() == 2:
             self.probabilities = torch.softmax(scores[0].detach().double().cpu(), dim=0)
             top = torch.topk(self.probabilities, k=min(3, self.num_classes))
-            table = [["rank", "class", "probability"]] + [
+            table = [[say("rank"), say("class"), say("probability")]] + [
                 [str(rank), self._class_name(int(k)), f"{float(p):.1%}"]
                 for rank, (p, k) in enumerate(zip(top.values, top.indices), start=1)
             ]
             first = table[1]
-            lines.append(f"The model's most likely class: <b>{html.escape(first[1])}</b> ({first[2]}).")
+            lines.append(say("The model's most likely class: <b>{name}</b> ({probability}).",
+                             name=html.escape(first[1]), probability=first[2]))
         else:
-            got = f"shape {tuple(scores.shape)}" if isinstance(scores, torch.Tensor) else type(scores).__name__
-            lines.append(f"The model's output ({html.escape(got)}) is not one score per class: no prediction to show.")
-        lines.append("To draw: light strokes on a dark background, as Fashion-MNIST's garments are white on black "
-                     "(for a photo of a dark garment on a light background, turn on invert).")
+            got = (say("shape {shape}", shape=tuple(scores.shape)) if isinstance(scores, torch.Tensor)
+                   else type(scores).__name__)
+            lines.append(say("The model's output ({got}) is not one score per class: no prediction to show.",
+                             got=html.escape(got)))
+        lines.append(say("To draw: light strokes on a dark background, as Fashion-MNIST's garments are white on black "
+                         "(for a photo of a dark garment on a light background, turn on invert)."))
         # The prediction is in the text and the table, not in the one-line summary: a notebook's saved
         # summary then depends on the layer and the image only, not on how long the model trained.
-        summary = f"{layer_text}: {maps_text}, input {title}"
+        summary = say("{layer}: {maps}, input {title}", layer=layer_text, maps=maps_text, title=title)
         return Scene(text="<br>".join(lines), summary=summary, grids=grids, table=table)
 
     def _class_name(self, k: int) -> str:
-        return self.class_names[k] if self.class_names and k < len(self.class_names) else f"class {k}"
+        return self.class_names[k] if self.class_names and k < len(self.class_names) else say("class {k}", k=k)

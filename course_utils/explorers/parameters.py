@@ -22,19 +22,21 @@ from course_utils import validate
 from course_utils.explorers._widget import Explorer
 from course_utils.explorers.scene import Control, Scene
 from course_utils.formatting import human_bytes
+from course_utils.language import say
 
 __all__ = ["ParameterCalculator", "ParameterCounts", "parameter_counts", "comparison"]
 
 BYTES_PER_PARAMETER = 4  # float32
 
 # The counts the calculator takes, with their largest values (kernel_size is an "int" control).
-_COUNTS = {
-    "image_side": ("image side (pixels)", 100_000),
-    "channels": ("input channels", 4096),
-    "hidden_units": ("hidden units", 10**10),
-    "out_channels": ("output channels", 4096),
-}
+_COUNTS = {"image_side": 100_000, "channels": 4096, "hidden_units": 10**10, "out_channels": 4096}
 MAX_KERNEL_SIZE = 15
+
+
+def _count_labels() -> dict[str, str]:
+    """The labels of the count controls, in the language in use."""
+    return {"image_side": say("image side (pixels)"), "channels": say("input channels"),
+            "hidden_units": say("hidden units"), "out_channels": say("output channels")}
 
 
 @dataclass(frozen=True)
@@ -97,18 +99,36 @@ def comparison(fc_params: int, conv_params: int) -> str:
     'about as many parameters as the fully connected layer (1 fewer)'
     """
     if conv_params == fc_params:
-        return "as many parameters as the fully connected layer"
+        return say("as many parameters as the fully connected layer")
     fewer = conv_params < fc_params
     ratio = _significant(fc_params / conv_params if fewer else conv_params / fc_params)
     if ratio == "1":  # within half a percent: "1 times more" would say nothing
         difference = abs(fc_params - conv_params)
-        return f"about as many parameters as the fully connected layer ({difference:,} {'fewer' if fewer else 'more'})"
-    return f"{ratio} times {'fewer' if fewer else 'more'} parameters than the fully connected layer"
+        return say("about as many parameters as the fully connected layer ({difference:,} fewer)" if fewer else
+                   "about as many parameters as the fully connected layer ({difference:,} more)", difference=difference)
+    return say("{ratio} times fewer parameters than the fully connected layer" if fewer else
+               "{ratio} times more parameters than the fully connected layer", ratio=ratio)
 
 
-def _counted(count: int, noun: str) -> str:
-    """``_counted(1, 'unit') -> '1 unit'``, ``_counted(4096, 'input') -> '4,096 inputs'``."""
-    return f"{count:,} {noun}{'s' * (count != 1)}"
+def _inputs(count: int) -> str:
+    """``1 input``, ``4,096 inputs``."""
+    return say("{count:,} input" if count == 1 else "{count:,} inputs", count=count)
+
+
+def _units(count: int) -> str:
+    return say("{count:,} unit" if count == 1 else "{count:,} units", count=count)
+
+
+def _hidden_units(count: int) -> str:
+    return say("{count:,} hidden unit" if count == 1 else "{count:,} hidden units", count=count)
+
+
+def _input_channels(count: int) -> str:
+    return say("{count:,} input channel" if count == 1 else "{count:,} input channels", count=count)
+
+
+def _output_channels(count: int) -> str:
+    return say("{count:,} output channel" if count == 1 else "{count:,} output channels", count=count)
 
 
 def _whole(value: Any, name: str) -> Any:
@@ -117,8 +137,9 @@ def _whole(value: Any, name: str) -> Any:
     if isinstance(value, float) or (validate.is_number(value) and not validate.is_int(value)):
         number = float(value)
         if math.isfinite(number) and not number.is_integer():
-            raise ValueError(f"{name} is a count, so it must be a whole number, got {value!r}: "
-                             f"write e.g. {name}={math.floor(number) or 1}")
+            raise ValueError(say("{name} is a count, so it must be a whole number, got {value!r}: "
+                                 "write e.g. {name}={example}", name=name, value=value,
+                                 example=math.floor(number) or 1))
         return int(number) if math.isfinite(number) else value
     return int(value) if validate.is_int(value) else value
 
@@ -162,13 +183,14 @@ class ParameterCalculator(Explorer):
 
     def _controls(self, values: Mapping[str, Any]) -> list[Control]:
         defaults = {"image_side": 1000, "channels": 1, "hidden_units": 10**6, "out_channels": 1}
+        labels = _count_labels()
         controls = [
-            Control(name, label, "number", values.get(name, defaults[name]), min=1, max=high, step=1,
-                    group="fully connected" if name in ("image_side", "hidden_units") else "channels")
-            for name, (label, high) in _COUNTS.items()
+            Control(name, labels[name], "number", values.get(name, defaults[name]), min=1, max=high, step=1,
+                    group=say("fully connected") if name in ("image_side", "hidden_units") else say("channels"))
+            for name, high in _COUNTS.items()
         ]
-        controls.insert(3, Control("kernel_size", "kernel size", "int", values.get("kernel_size", 3), min=1,
-                                   max=MAX_KERNEL_SIZE, step=1, group="channels"))
+        controls.insert(3, Control("kernel_size", say("kernel size"), "int", values.get("kernel_size", 3), min=1,
+                                   max=MAX_KERNEL_SIZE, step=1, group=say("channels")))
         return controls
 
     def _compute(self, values: Mapping[str, Any]) -> Scene:
@@ -176,29 +198,31 @@ class ParameterCalculator(Explorer):
         k, c_out = values["kernel_size"], values["out_channels"]
         n = parameter_counts(side, c_in, hidden, k, c_out)
         phrase = comparison(n.fc_params, n.conv_params)
-        fc_label = f"fully connected: {side:,}·{side:,}·{c_in:,} = {_counted(n.inputs, 'input')} → " \
-                   f"{_counted(hidden, 'unit')}"
-        conv_label = f"convolution: {k}×{k} kernel, {_counted(c_in, 'input channel')} → " \
-                     f"{_counted(c_out, 'output channel')}"
+        fc_label = say("fully connected: {side:,}·{side:,}·{channels:,} = {inputs} → {units}", side=side,
+                       channels=c_in, inputs=_inputs(n.inputs), units=_units(hidden))
+        conv_label = say("convolution: {k}×{k} kernel, {inputs} → {outputs}", k=k, inputs=_input_channels(c_in),
+                         outputs=_output_channels(c_out))
         table = [
-            ["layer", "weights", "biases", "parameters", "float32 memory"],
+            [say("layer"), say("weights"), say("biases"), say("parameters"), say("float32 memory")],
             [fc_label, f"{n.fc_weights:,}", f"{n.fc_biases:,}", f"{n.fc_params:,}", human_bytes(n.fc_bytes)],
             [conv_label, f"{n.conv_weights:,}", f"{n.conv_biases:,}", f"{n.conv_params:,}",
              human_bytes(n.conv_bytes)],
         ]
         text = (
-            f"<b>The convolution has {html.escape(phrase)}.</b><br>"
-            f"Fully connected: each of the {html.escape(_counted(hidden, 'hidden unit'))} has its own weight for "
-            f"each of the {html.escape(_counted(n.inputs, 'input'))}: {n.inputs:,} · {hidden:,} = "
-            f"{n.fc_weights:,} weights, and one bias per unit.<br>"
-            f"Convolution: {c_out:,} · {c_in:,} · {k} · {k} = {n.conv_weights:,} weights (one {k}×{k} kernel "
-            f"for each pair of input and output channel), and one bias per output channel. The image side "
-            "does not appear in this count.<br>"
-            "Two ideas make it so small. <i>Locality</i>: an output looks only at a small patch of the image "
-            f"around its position ({k}×{k} pixels here), not at every pixel. <i>Translation invariance</i>: "
-            "the same kernel is used at every position, so a pattern is detected in the same way wherever it "
-            "appears, and its weights are learned once instead of once per position."
+            say("<b>The convolution has {phrase}.</b><br>", phrase=html.escape(phrase))
+            + say("Fully connected: each of the {hidden} has its own weight for each of the {inputs}: "
+                  "{count:,} · {units:,} = {weights:,} weights, and one bias per unit.<br>",
+                  hidden=html.escape(_hidden_units(hidden)), inputs=html.escape(_inputs(n.inputs)), count=n.inputs,
+                  units=hidden, weights=n.fc_weights)
+            + say("Convolution: {c_out:,} · {c_in:,} · {k} · {k} = {weights:,} weights (one {k}×{k} kernel for each "
+                  "pair of input and output channel), and one bias per output channel. The image side does not "
+                  "appear in this count.<br>", c_out=c_out, c_in=c_in, k=k, weights=n.conv_weights)
+            + say("Two ideas make it so small. <i>Locality</i>: an output looks only at a small patch of the image "
+                  "around its position ({k}×{k} pixels here), not at every pixel. <i>Translation invariance</i>: "
+                  "the same kernel is used at every position, so a pattern is detected in the same way wherever it "
+                  "appears, and its weights are learned once instead of once per position.", k=k)
         )
-        summary = (f"fully connected {n.fc_params:,} parameters ({human_bytes(n.fc_bytes)}), convolution "
-                   f"{n.conv_params:,} ({human_bytes(n.conv_bytes)}): {phrase}")
+        summary = say("fully connected {fc:,} parameters ({fc_bytes}), convolution {conv:,} ({conv_bytes}): {phrase}",
+                      fc=n.fc_params, fc_bytes=human_bytes(n.fc_bytes), conv=n.conv_params,
+                      conv_bytes=human_bytes(n.conv_bytes), phrase=phrase)
         return Scene(text=text, summary=summary, table=table)

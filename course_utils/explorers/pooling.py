@@ -23,6 +23,7 @@ from course_utils import validate
 from course_utils.explorers._inputs import default_image, grey_images
 from course_utils.explorers._widget import Explorer
 from course_utils.explorers.scene import Control, Grid, Link, Scene
+from course_utils.language import say
 from course_utils.shapes import pool_formula_text, pool_output_shape, window_taps
 
 __all__ = ["PoolingExplorer", "POOL_MODES", "MAX_IMAGE_SIDE"]
@@ -165,28 +166,33 @@ class PoolingExplorer(Explorer):
             return Control(name, label, "int", v[name], min=low, max=top if high is None else high, step=1,
                            note=note, disabled=disabled, group=group)
 
+        window, stride, padding, rounding = say("window"), say("stride"), say("padding"), say("rounding")
         controls = [
-            Control("mode", "pooling", "choice", v["mode"], options=[[m, m] for m in POOL_MODES], group="mode"),
-            number("pool_h", "window height", "window"), number("pool_w", "window width", "window"),
-            number("stride_h", "stride (rows)", "stride"), number("stride_w", "stride (columns)", "stride"),
-            number("pad_h", "padding (rows)", "padding", note=f"PyTorch allows at most half the window: "
-                   f"{rows.window} // 2 = {rows.window // 2}"),
-            number("pad_w", "padding (columns)", "padding", note=f"PyTorch allows at most half the window: "
-                   f"{cols.window} // 2 = {cols.window // 2}"),
-            Control("ceil_mode", "ceil_mode", "toggle", v["ceil_mode"], group="rounding",
-                    note="round the output size up; a last window must start inside the input or the top/left "
-                    "padding"),
-            Control("count_include_pad", "count_include_pad", "toggle", v["count_include_pad"], group="rounding",
+            Control("mode", say("pooling"), "choice", v["mode"], options=[[m, m] for m in POOL_MODES],
+                    group=say("mode")),
+            number("pool_h", say("window height"), window), number("pool_w", say("window width"), window),
+            number("stride_h", say("stride (rows)"), stride), number("stride_w", say("stride (columns)"), stride),
+            number("pad_h", say("padding (rows)"), padding,
+                   note=say("PyTorch allows at most half the window: {window} // 2 = {half}", window=rows.window,
+                            half=rows.window // 2)),
+            number("pad_w", say("padding (columns)"), padding,
+                   note=say("PyTorch allows at most half the window: {window} // 2 = {half}", window=cols.window,
+                            half=cols.window // 2)),
+            Control("ceil_mode", "ceil_mode", "toggle", v["ceil_mode"], group=rounding,
+                    note=say("round the output size up; a last window must start inside the input or the top/left "
+                             "padding")),
+            Control("count_include_pad", "count_include_pad", "toggle", v["count_include_pad"], group=rounding,
                     disabled=v["mode"] == "max",
-                    note="average pooling only: max pooling never counts padding (it pads with −∞)"
-                    if v["mode"] == "max" else "divide by the whole window, padding zeros included"),
+                    note=say("average pooling only: max pooling never counts padding (it pads with −∞)")
+                    if v["mode"] == "max" else say("divide by the whole window, padding zeros included")),
         ]
-        for name, label, out in (("row", "output row", rows.out), ("col", "output column", cols.out)):
+        for name, label, out in (("row", say("output row"), rows.out), ("col", say("output column"), cols.out)):
             if setting.error:
-                controls.append(number(name, label, "cell", "no output", True, high=0))
+                controls.append(number(name, label, say("cell"), say("no output"), True, high=0))
             else:
-                controls.append(number(name, label, "cell", f"the output has {out} "
-                                       f"{'rows' if name == 'row' else 'columns'}", high=out - 1))
+                note = (say("the output has {count} rows", count=out) if name == "row" else
+                        say("the output has {count} columns", count=out))
+                controls.append(number(name, label, say("cell"), note, high=out - 1))
         return controls
 
     def _normalise(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -211,9 +217,10 @@ class PoolingExplorer(Explorer):
                      for r in range(grid_h) for q in range(grid_w)]
             grid = self._input_grid(setting, padded, kinds)
             formulas = self._formulas(setting, with_result=False)
-            text = (f'<p class="explorer-error"><b>Not possible:</b> {html.escape(setting.error)}</p>'
-                    f"<p>{formulas}</p>")
-            return Scene(text=text, summary=f"not possible: {setting.error}", grids=[grid], error=setting.error)
+            text = (say('<p class="explorer-error"><b>Not possible:</b> {error}</p>', error=html.escape(setting.error))
+                    + f"<p>{formulas}</p>")
+            return Scene(text=text, summary=say("not possible: {error}", error=setting.error), grids=[grid],
+                         error=setting.error)
 
         X = self._image[None, None]
         window, stride = (rows.window, cols.window), (rows.stride, cols.stride)
@@ -250,7 +257,9 @@ class PoolingExplorer(Explorer):
                     kinds.append("unread")
 
         input_grid = self._input_grid(setting, padded, kinds)
-        output_grid = Grid("output", f"{setting.mode} pooled {rows.out}×{cols.out}", rows.out, cols.out,
+        title = say("max pooled {rows}×{cols}" if setting.mode == "max" else "avg pooled {rows}×{cols}",
+                    rows=rows.out, cols=cols.out)
+        output_grid = Grid("output", title, rows.out, cols.out,
                            values=output.flatten().tolist(), shade="grey",
                            show_values=rows.out * cols.out <= _SHOW_VALUES_UP_TO, panel="pooling")
         link = Link("input", "output", reads=reads, op="max" if setting.mode == "max" else "mean",
@@ -258,23 +267,40 @@ class PoolingExplorer(Explorer):
         row, col = values["row"], values["col"]
         cell = row * cols.out + col
         text = self._text(setting, row, col, reads[cell], input_grid, float(output[row, col]))
-        summary = (f"{setting.mode} pooling {rows.size}×{cols.size} → {rows.out}×{cols.out} (window "
-                   f"{rows.window}×{cols.window}, stride {rows.stride}×{cols.stride}, padding "
-                   f"{rows.padding}×{cols.padding}" + (", ceil_mode" if setting.ceil_mode else "") + ")")
+        summary = say("max pooling {sizes} ({settings})" if setting.mode == "max" else
+                      "avg pooling {sizes} ({settings})", sizes=self._sizes(setting), settings=self._settings(setting))
         return Scene(text=text, summary=summary, grids=[input_grid, output_grid], links=[link], sweep="output",
                      selected=["output", cell])
 
     # -- pieces of the scene ---------------------------------------------------------
+    @staticmethod
+    def _sizes(setting: _Setting) -> str:
+        """``28×28 → 14×14``."""
+        rows, cols = setting.rows, setting.cols
+        return f"{rows.size}×{cols.size} → {rows.out}×{cols.out}"
+
+    @staticmethod
+    def _settings(setting: _Setting) -> str:
+        """``window 2×2, stride 2×2, padding 0×0`` (and ``, ceil_mode``)."""
+        rows, cols = setting.rows, setting.cols
+        return say("window {window}, stride {stride}, padding {padding}", window=f"{rows.window}×{cols.window}",
+                   stride=f"{rows.stride}×{cols.stride}", padding=f"{rows.padding}×{cols.padding}") + (
+            ", ceil_mode" if setting.ceil_mode else "")
+
     @staticmethod
     def _input_grid(setting: _Setting, padded: torch.Tensor, kinds: list[str]) -> Grid:
         rows, cols = setting.rows, setting.cols
         grid_h, grid_w = padded.shape
         note = ""
         if rows.padding or cols.padding:
-            note = ("padding: never read by max pooling (PyTorch pads with −∞)" if setting.mode == "max" else
-                    "padding: zeros" + (", counted in the average" if setting.count_include_pad else
-                                        ", not counted in the average"))
-        return Grid("input", f"input {rows.size}×{cols.size}", grid_h, grid_w, values=padded.flatten().tolist(),
+            if setting.mode == "max":
+                note = say("padding: never read by max pooling (PyTorch pads with −∞)")
+            elif setting.count_include_pad:
+                note = say("padding: zeros, counted in the average")
+            else:
+                note = say("padding: zeros, not counted in the average")
+        return Grid("input", say("input {rows}×{cols}", rows=rows.size, cols=cols.size), grid_h, grid_w,
+                    values=padded.flatten().tolist(),
                     kinds=kinds, row0=-rows.padding, col0=-cols.padding, shade="grey",
                     show_values=grid_h * grid_w <= _SHOW_VALUES_UP_TO, note=note, panel="pooling")
 
@@ -291,30 +317,32 @@ class PoolingExplorer(Explorer):
 
     def _text(self, setting: _Setting, row: int, col: int, reads: list[int], input_grid: Grid, value: float) -> str:
         rows, cols = setting.rows, setting.cols
-        parts = [
-            f"<p><b>{setting.mode} pooling: {rows.size}×{cols.size} → {rows.out}×{cols.out}</b> "
-            f"(window {rows.window}×{cols.window}, stride {rows.stride}×{cols.stride}, padding "
-            f"{rows.padding}×{cols.padding}" + (", ceil_mode" if setting.ceil_mode else "") + ")</p>",
-            f"<p>{self._formulas(setting)}</p>",
-        ]
+        headline = say("<p><b>max pooling: {sizes}</b> ({settings})</p>" if setting.mode == "max" else
+                       "<p><b>avg pooling: {sizes}</b> ({settings})</p>",
+                       sizes=self._sizes(setting), settings=self._settings(setting))
+        parts = [headline, f"<p>{self._formulas(setting)}</p>"]
         window_r, window_c = rows.window_cells(row), cols.window_cells(col)
-        where = f"rows {_span(window_r[0], window_r[-1])}, columns {_span(window_c[0], window_c[-1])}"
+        where = say("rows {rows}, columns {cols}", rows=_span(window_r[0], window_r[-1]),
+                    cols=_span(window_c[0], window_c[-1]))
         values = [input_grid.values[cell] for cell in reads]  # type: ignore[index]
         padding_cells = sum(1 for cell in reads if input_grid.kinds[cell] == "pad")  # type: ignore[index]
         if setting.mode == "max":
-            parts.append(f"<p>Output cell ({row}, {col}) = the largest of the {len(reads)} pixels in input {where}"
-                         f" = {_value(value)}.</p>")
+            parts.append(say("<p>Output cell ({row}, {col}) = the largest of the {count} pixels in input {where} = "
+                             "{value}.</p>", row=row, col=col, count=len(reads), where=where, value=_value(value)))
         else:
             total = math.fsum(values)
             counted = ""
             if setting.count_include_pad and padding_cells:
-                counted = f"; {padding_cells} of them are padding zeros, counted (count_include_pad=True)"
+                counted = say("; {count} of them are padding zeros, counted (count_include_pad=True)",
+                              count=padding_cells)
             outside = sum(1 for r in window_r for q in window_c if not (0 <= r < rows.size and 0 <= q < cols.size))
             if not setting.count_include_pad and outside:
-                counted = f"; the {outside} padding cells are not counted (count_include_pad=False)"
+                counted = say("; the {count} padding cells are not counted (count_include_pad=False)", count=outside)
             hanging = rows.window * cols.window - len(window_r) * len(window_c)
             if hanging:
-                counted += f"; {hanging} cells of the window lie beyond the padding and are left out (ceil_mode)"
-            parts.append(f"<p>Output cell ({row}, {col}) = the mean of input {where} = {_value(total)} / "
-                         f"{len(reads)} = {_value(value)} (divided by the {len(reads)} cells it reads{counted}).</p>")
+                counted += say("; {count} cells of the window lie beyond the padding and are left out (ceil_mode)",
+                               count=hanging)
+            parts.append(say("<p>Output cell ({row}, {col}) = the mean of input {where} = {total} / {count} = {value} "
+                             "(divided by the {count} cells it reads{counted}).</p>", row=row, col=col, where=where,
+                             total=_value(total), count=len(reads), value=_value(value), counted=counted))
         return "".join(parts)

@@ -29,6 +29,7 @@ from course_utils.explorers._inputs import grey_images, model_input
 from course_utils.explorers._widget import Explorer
 from course_utils.explorers.scene import Control, Grid, Link, Scene
 from course_utils.fields import field_output_shapes, layer_specs, receptive_fields
+from course_utils.language import say
 from course_utils.shapes import LayerSpec, ReceptiveField, conv_formula_text, conv_output_shape, window_taps
 
 __all__ = ["ReceptiveFieldExplorer", "LayerFieldExplorer"]
@@ -48,7 +49,9 @@ def _span(first: int, last: int) -> str:
     """``(2, 5) -> '2–5'``, ``(-2, 13) -> '−2 to 13'``; one number when first and last agree."""
     if first == last:
         return _number(first)
-    return f"{_number(first)}{'–' if first >= 0 else ' to '}{_number(last)}"
+    if first >= 0:
+        return f"{_number(first)}–{_number(last)}"
+    return say("{first} to {last}", first=_number(first), last=_number(last))
 
 
 def _int_or(values: Mapping[str, Any], name: str, default: int) -> int:
@@ -89,16 +92,17 @@ class _Stack:
             hidden: int | None = conv_output_shape(n, k1, stride=s1)[0]
         except ValueError:
             return cls(n, k1, k2, s1, None, None, 1,
-                       f"layer 1: kernel {k1}×{k1} is larger than the {n}×{n} input: "
-                       "use a larger input or a smaller kernel 1")
+                       say("layer 1: kernel {k}×{k} is larger than the {n}×{n} input: use a larger input or a smaller "
+                           "kernel 1", k=k1, n=n))
         try:
             output: int | None = conv_output_shape(hidden, k2)[0]
         except ValueError:
-            formula = conv_formula_text(n, k1, stride=s1, name="hidden side")
-            remedy = "a larger input, smaller kernels" + (" or a smaller stride" if s1 > 1 else "")
+            formula = conv_formula_text(n, k1, stride=s1, name=say("hidden side"))
+            remedy = (say("a larger input, smaller kernels or a smaller stride") if s1 > 1
+                      else say("a larger input, smaller kernels"))
             return cls(n, k1, k2, s1, hidden, None, 2,
-                       f"layer 2: kernel {k2}×{k2} is larger than the {hidden}×{hidden} hidden map "
-                       f"({formula}): use {remedy}")
+                       say("layer 2: kernel {k}×{k} is larger than the {side}×{side} hidden map ({formula}): use "
+                           "{remedy}", k=k2, side=hidden, formula=formula, remedy=remedy))
         return cls(n, k1, k2, s1, hidden, output, 0, "")
 
 
@@ -194,8 +198,8 @@ class ReceptiveFieldExplorer(Explorer):
 
     def _controls(self, values: Mapping[str, Any]) -> list[Control]:
         stack = _Stack.of(values)
-        sizes = [("input_size", "input size", "input"), ("kernel1", "layer 1 kernel", "layer 1"),
-                 ("stride1", "layer 1 stride", "layer 1"), ("kernel2", "layer 2 kernel", "layer 2")]
+        sizes = [("input_size", say("input size"), say("input")), ("kernel1", say("layer 1 kernel"), say("layer 1")),
+                 ("stride1", say("layer 1 stride"), say("layer 1")), ("kernel2", say("layer 2 kernel"), say("layer 2"))]
         controls = [
             Control(name, label, "int", _STACK_DEFAULTS[name], min=_STACK_LIMITS[name][0],
                     max=_STACK_LIMITS[name][1], step=1, group=group)
@@ -203,12 +207,12 @@ class ReceptiveFieldExplorer(Explorer):
         ]
         side = stack.output or 0
         if stack.output is None:
-            note = f"no output: layer {stack.failed} does not fit"
+            note = say("no output: layer {layer} does not fit", layer=stack.failed)
         else:
-            note = "the output is a single cell" if side == 1 else ""
-        for name, label in (("row", "output row"), ("col", "output column")):
+            note = say("the output is a single cell") if side == 1 else ""
+        for name, label in (("row", say("output row")), ("col", say("output column"))):
             controls.append(Control(name, label, "int", 0, min=0, max=max(side - 1, 0), step=1,
-                                    disabled=side <= 1, note=note, group="output cell"))
+                                    disabled=side <= 1, note=note, group=say("output cell")))
         return controls
 
     def _normalise(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -223,36 +227,42 @@ class ReceptiveFieldExplorer(Explorer):
         n, k1, k2, s1 = stack.n, stack.k1, stack.k2, stack.s1
         X = torch.arange(n * n, dtype=torch.float64).reshape(1, 1, n, n)  # N x C x H x W
         K1, K2 = _first_kernel(k1), torch.ones(1, 1, k2, k2, dtype=torch.float64)
-        grids = [Grid("input", f"input {n}×{n}", n, n, _numbers(X), show_values=True, panel="input")]
-        steps = [f"input {n}×{n}", f"conv {k1}×{k1}" + (f", stride {s1}" if s1 != 1 else "")]
+        grids = [Grid("input", say("input {rows}×{cols}", rows=n, cols=n), n, n, _numbers(X), show_values=True,
+                      panel="input")]
+        steps = [say("input {rows}×{cols}", rows=n, cols=n),
+                 say("conv {k}×{k}, stride {stride}", k=k1, stride=s1) if s1 != 1 else say("conv {k}×{k}", k=k1)]
         if stack.hidden is None:
             return self._impossible(stack, steps, grids, [])
         h = stack.hidden
         hidden = F.conv2d(X, K1, stride=s1)  # 1 x 1 x h x h
         grids[0].kinds = _input_kinds(n, k1, s1, h)
-        grids += [Grid("kernel1", f"kernel 1 ({k1}×{k1})", k1, k1, _numbers(K1), show_values=True, panel="layer 1"),
-                  Grid("hidden", f"hidden {h}×{h}", h, h, _numbers(hidden), show_values=True, panel="layer 1")]
+        grids += [Grid("kernel1", say("kernel 1 ({k}×{k})", k=k1), k1, k1, _numbers(K1), show_values=True,
+                       panel="layer 1"),
+                  Grid("hidden", say("hidden {side}×{side}", side=h), h, h, _numbers(hidden), show_values=True,
+                       panel="layer 1")]
         links = [_window_link("input", "hidden", "kernel1", h, n, k1, s1)]
-        steps += [f"hidden {h}×{h}", f"conv {k2}×{k2}"]
+        steps += [say("hidden {side}×{side}", side=h), say("conv {k}×{k}", k=k2)]
         if stack.output is None:
             return self._impossible(stack, steps, grids, links)
         o = stack.output
         output = F.conv2d(hidden, K2)  # 1 x 1 x o x o
-        grids += [Grid("kernel2", f"kernel 2 ({k2}×{k2})", k2, k2, _numbers(K2), show_values=True, panel="layer 2"),
-                  Grid("output", f"output {o}×{o}", o, o, _numbers(output), show_values=True, panel="layer 2")]
+        grids += [Grid("kernel2", say("kernel 2 ({k}×{k})", k=k2), k2, k2, _numbers(K2), show_values=True,
+                       panel="layer 2"),
+                  Grid("output", say("output {rows}×{cols}", rows=o, cols=o), o, o, _numbers(output),
+                       show_values=True, panel="layer 2")]
         links.insert(0, _window_link("hidden", "output", "kernel2", o, h, k2, 1))
-        steps.append(f"output {o}×{o}")
+        steps.append(say("output {rows}×{cols}", rows=o, cols=o))
         i, j = int(values["row"]), int(values["col"])
         return Scene(
             text=self._text(stack, i, j, int(output[0, 0, i, j].item()), steps),
-            summary=f"output {o}×{o}, receptive field {_by(self._field(stack).size)}",
+            summary=say("output {out}, receptive field {field}", out=f"{o}×{o}", field=_by(self._field(stack).size)),
             grids=grids, links=links, sweep="output", selected=["output", i * o + j],
         )
 
     @staticmethod
     def _impossible(stack: _Stack, steps: list[str], grids: list[Grid], links: list[Link]) -> Scene:
         """What fits of the stack, and why the rest does not."""
-        return Scene(text=html.escape(" → ".join([*steps, "no output"])), summary=stack.error,
+        return Scene(text=html.escape(" → ".join([*steps, say("no output")])), summary=stack.error,
                      grids=grids, links=links, error=stack.error)
 
     @staticmethod
@@ -272,22 +282,24 @@ class ReceptiveFieldExplorer(Explorer):
             formula = f"k1 + (k2 − 1)·s1 = {k1} + ({k2} − 1)·{s1} = {side}"
         lines = [
             " → ".join(steps),
-            f"Output cell ({i}, {j}) = {value} reads hidden rows {_span(rows[0], rows[-1])}, columns "
-            f"{_span(cols[0], cols[-1])} (its {k2}×{k2} window); each of those cells reads a {k1}×{k1} "
-            f"window of the input, so the output cell sees input rows {_span(top, bottom)}, columns "
-            f"{_span(left, right)}: a receptive field of {side}×{side} pixels.",
-            f"Field side = {formula}.",
+            say("Output cell ({i}, {j}) = {value} reads hidden rows {rows}, columns {cols} (its {k2}×{k2} window); "
+                "each of those cells reads a {k1}×{k1} window of the input, so the output cell sees input rows "
+                "{top_bottom}, columns {left_right}: a receptive field of {side}×{side} pixels.", i=i, j=j,
+                value=value, rows=_span(rows[0], rows[-1]), cols=_span(cols[0], cols[-1]), k2=k2, k1=k1,
+                top_bottom=_span(top, bottom), left_right=_span(left, right), side=side),
+            say("Field side = {formula}.", formula=formula),
         ]
         if side > k1:
-            lines.append(f"That is larger than the {k1}×{k1} window one layer reads: every layer added "
-                         f"lets an output see more of the input.")
+            lines.append(say("That is larger than the {k}×{k} window one layer reads: every layer added lets an output "
+                             "see more of the input.", k=k1))
         else:
-            lines.append(f"A 1×1 second layer adds nothing: the field stays the {k1}×{k1} window of layer 1.")
+            lines.append(say("A 1×1 second layer adds nothing: the field stays the {k}×{k} window of layer 1.", k=k1))
         if s1 > k1:
-            lines.append(f"With stride {s1} larger than kernel {k1}, some input pixels lie between the "
-                         f"windows (shaded): no output reads them, although they lie inside the {side}×{side} span.")
+            lines.append(say("With stride {stride} larger than kernel {k}, some input pixels lie between the windows "
+                             "(shaded): no output reads them, although they lie inside the {side}×{side} span.",
+                             stride=s1, k=k1, side=side))
         if field.input_region(i, j) == ((0, n - 1), (0, n - 1)):
-            lines.append(f"Here the field is the whole {n}×{n} input.")
+            lines.append(say("Here the field is the whole {n}×{n} input.", n=n))
         escaped = [html.escape(line) for line in lines]
         escaped[2] = f"<b>{escaped[2]}</b>"
         return "<br>".join(escaped)
@@ -315,11 +327,12 @@ def _pair_text(pair: Any) -> str:
 
 def _label(name: str, spec: LayerSpec) -> str:
     """``"net.b1.0 (conv 7×7, stride 2)"``: the layer's name and what it is."""
-    what = f"{spec.kind} {_by(spec.kernel_size)}"  # type: ignore[arg-type]
+    size = _by(spec.kernel_size)  # type: ignore[arg-type]
+    what = say("conv {size}", size=size) if spec.kind == "conv" else say("pool {size}", size=size)
     if spec.stride != (1, 1):
-        what += f", stride {_pair_text(spec.stride)}"
+        what += say(", stride {stride}", stride=_pair_text(spec.stride))
     if spec.dilation != (1, 1):
-        what += f", dilation {_pair_text(spec.dilation)}"
+        what += say(", dilation {dilation}", dilation=_pair_text(spec.dilation))
     return f"{name} ({what})"
 
 
@@ -362,12 +375,13 @@ def _input_size(model: nn.Module, size: tuple[int, int], resize: int | None) -> 
     """The size the model sees and the sentence that says why it differs from ``size`` ("" when it does not)."""
     if resize is not None:
         wanted = (resize, resize)
-        return wanted, "" if wanted == size else f"The {_by(size)} image is resized to {_by(wanted)} (resize={resize})."
+        return wanted, "" if wanted == size else say("The {size} image is resized to {wanted} (resize={resize}).",
+                                                     size=_by(size), wanted=_by(wanted), resize=resize)
     smallest = getattr(model, "min_input_size", None)
     if validate.is_int(smallest) and min(size) < smallest:
         wanted = (max(size[0], int(smallest)), max(size[1], int(smallest)))
-        return wanted, (f"{type(model).__name__} needs images of at least {smallest}×{smallest} pixels: the "
-                        f"{_by(size)} image is resized to {_by(wanted)}.")
+        return wanted, say("{model} needs images of at least {side}×{side} pixels: the {size} image is resized to "
+                           "{wanted}.", model=type(model).__name__, side=smallest, size=_by(size), wanted=_by(wanted))
     return size, ""
 
 
@@ -446,11 +460,11 @@ class LayerFieldExplorer(Explorer):
         h, w = layer.shape
         options = [[layer_.label, layer_.value] for layer_ in self._layers]
         return [
-            Control("layer", "layer", "choice", self._layers[0].value, options=options, group="layer"),
-            Control("row", "output row", "int", 0, min=0, max=h - 1, step=1, disabled=h == 1,
-                    note=f"{layer.value} has one row" if h == 1 else "", group="cell"),
-            Control("col", "output column", "int", 0, min=0, max=w - 1, step=1, disabled=w == 1,
-                    note=f"{layer.value} has one column" if w == 1 else "", group="cell"),
+            Control("layer", say("layer"), "choice", self._layers[0].value, options=options, group=say("layer")),
+            Control("row", say("output row"), "int", 0, min=0, max=h - 1, step=1, disabled=h == 1,
+                    note=say("{layer} has one row", layer=layer.value) if h == 1 else "", group=say("cell")),
+            Control("col", say("output column"), "int", 0, min=0, max=w - 1, step=1, disabled=w == 1,
+                    note=say("{layer} has one column", layer=layer.value) if w == 1 else "", group=say("cell")),
         ]
 
     def _normalise(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -470,16 +484,20 @@ class LayerFieldExplorer(Explorer):
         rects = [[top, left, bottom, right] for top, bottom in rows for left, right in cols]
         larger = field.size[0] > H or field.size[1] > W
         size = _by(field.size)
-        note = f"field {size} is larger than the {H}×{W} image" if larger else f"field {size}"
-        image_note = f"resized from {_by(self._original_size)}" if self._resize_note else ""
+        note = (say("field {size} is larger than the {image} image", size=size, image=f"{H}×{W}") if larger
+                else say("field {size}", size=size))
+        image_note = say("resized from {size}", size=_by(self._original_size)) if self._resize_note else ""
         grids = [
-            Grid("image", f"image {H}×{W}", H, W, list(self._pixels), shade="grey", note=image_note),
-            Grid("layer", f"{layer.label}: output {h}×{w}", h, w, note=note, flagged=larger),
+            Grid("image", say("image {rows}×{cols}", rows=H, cols=W), H, W, list(self._pixels), shade="grey",
+                 note=image_note),
+            Grid("layer", say("{layer}: output {rows}×{cols}", layer=layer.label, rows=h, cols=w), h, w, note=note,
+                 flagged=larger),
         ]
         link = Link(source="image", target="layer", op="field", rects=rects)
         return Scene(
             text=self._text(layer, i, j, (H, W), larger),
-            summary=f"layer {layer.value}: output {h}×{w}, receptive field {size}",
+            summary=say("layer {layer}: output {out}, receptive field {field}", layer=layer.value, out=f"{h}×{w}",
+                        field=size),
             grids=grids, links=[link], sweep="layer", selected=["layer", i * w + j],
         )
 
@@ -489,24 +507,28 @@ class LayerFieldExplorer(Explorer):
         jump = _pair_text(field.jump)
         (top, bottom), (left, right) = field.input_region(i, j)
         (ctop, cbottom), (cleft, cright) = field.input_region(i, j, input_size=image_size)
+        fields = dict(layer=html.escape(layer.label), network=html.escape(self._network_name), out=f"{h}×{w}",
+                      channels=layer.channels, jump=html.escape(jump))
         lines = [
-            f"<b>{html.escape(layer.label)}</b> in {html.escape(self._network_name)}: output {h}×{w} "
-            f"({layer.channels} channels); one step on this map moves {html.escape(jump)} input "
-            f"{'pixel' if field.jump == (1, 1) else 'pixels'}.",
+            say("<b>{layer}</b> in {network}: output {out} ({channels} channels); one step on this map moves {jump} "
+                "input pixel.", **fields) if field.jump == (1, 1) else
+            say("<b>{layer}</b> in {network}: output {out} ({channels} channels); one step on this map moves {jump} "
+                "input pixels.", **fields),
         ]
-        where = f"rows {_span(top, bottom)}, columns {_span(left, right)}"
+        where = say("rows {rows}, columns {cols}", rows=_span(top, bottom), cols=_span(left, right))
         if ctop > cbottom or cleft > cright:
-            seen = "lies wholly in the padding, outside the image"
+            seen = say("lies wholly in the padding, outside the image")
         else:
-            seen = f"covers rows {_span(ctop, cbottom)}, columns {_span(cleft, cright)} of the image"
+            seen = say("covers rows {rows}, columns {cols} of the image", rows=_span(ctop, cbottom),
+                       cols=_span(cleft, cright))
         inside = (top, left, bottom, right) == (ctop, cleft, cbottom, cright)
-        lines.append(
-            f"Cell ({i}, {j}) has a <b>{_by(field.size)} receptive field</b>: it {seen}"
-            + ("." if inside else f" (its full extent: {where}; the rest is padding beyond the image).")
-        )
+        cell = dict(i=i, j=j, size=_by(field.size), seen=seen)
+        lines.append(say("Cell ({i}, {j}) has a <b>{size} receptive field</b>: it {seen}.", **cell) if inside else
+                     say("Cell ({i}, {j}) has a <b>{size} receptive field</b>: it {seen} (its full extent: {where}; "
+                         "the rest is padding beyond the image).", **cell, where=where))
         if larger:
-            lines.append(f"The field is larger than the {H}×{W} image itself: the field of every cell of "
-                         "this layer reaches past the image, into the padding.")
+            lines.append(say("The field is larger than the {image} image itself: the field of every cell of this layer "
+                             "reaches past the image, into the padding.", image=f"{H}×{W}"))
         if self._resize_note:
             lines.append(html.escape(self._resize_note))
         return "<br>".join(lines)

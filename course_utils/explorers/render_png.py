@@ -10,7 +10,9 @@ per grid from :func:`cell_size`.
 The PNG is drawn at :data:`PIXEL_RATIO` times its CSS size (crisp on a high-density
 screen; the widget's display metadata gives the CSS size), in 256 colours (a scene is flat
 fills and text; a third of the bytes of true colour in a committed notebook), and is
-deterministic: the same scene gives the same bytes (no time or software stamp).
+deterministic: the same scene gives the same bytes (no time or software stamp). Its own words
+are in the language in use (``course_utils.language``); text with Hangul is drawn with a
+Korean font where the machine has one (matplotlib's default font has no Hangul).
 
 Coordinates in this module are CSS pixels, ``x`` to the right and ``y`` down.
 """
@@ -19,20 +21,25 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextPath
 from PIL import Image
 
 from course_utils.explorers.scene import Grid, Link, Scene
+from course_utils.language import say
 
 __all__ = ["scene_to_png", "cell_size", "highlights", "block_of", "plain_text", "PIXEL_RATIO", "MAX_WIDTH"]
 
@@ -179,13 +186,59 @@ def plain_text(markup: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-# ----------------------------------------------------------------------------- text measurement
+# ----------------------------------------------------------------------------- fonts and text measurement
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+# Fonts with Hangul, the first one installed is used (e.g. apt-get install fonts-nanum, or fonts-noto-cjk).
+HANGUL_FONTS = ("NanumGothic", "NanumBarunGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic",
+                "Apple SD Gothic Neo", "AppleGothic", "UnDotum", "Baekmuk Gulim")
+
+
+@lru_cache(maxsize=1)
+def _hangul_font() -> str | None:
+    """The first of :data:`HANGUL_FONTS` that matplotlib finds on this machine, or None."""
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in HANGUL_FONTS if name in installed), None)
+
+
+def font_family(text: str) -> list[str] | None:
+    """The font family to draw ``text`` in: matplotlib's default (None) unless it has Hangul, then the
+    default font with a Korean font to fall back on for the glyphs it lacks."""
+    if not _HANGUL.search(text) or _hangul_font() is None:
+        return None
+    return ["DejaVu Sans", _hangul_font()]  # type: ignore[list-item]
+
+
+@contextmanager
+def _quiet_fonts() -> Iterator[None]:
+    """matplotlib's font search without its warnings (e.g. that a Korean font's bold is weight 600, not 700):
+    they would land in the notebook's output."""
+    logger = logging.getLogger("matplotlib.font_manager")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _text(ax, x: float, y: float, text: str, **style) -> None:
+    """``ax.text`` in the font that ``text`` needs (:func:`font_family`)."""
+    family = font_family(text)
+    if family is not None:
+        style["fontfamily"] = family
+    ax.text(x, y, text, **style)
+
+
 @lru_cache(maxsize=4096)
 def _width(text: str, px: float) -> float:
-    """Width of ``text`` at ``px`` CSS pixels in matplotlib's default font."""
+    """Width of ``text`` at ``px`` CSS pixels in the font it is drawn in."""
     if not text.strip():
         return px * 0.3 * len(text)
-    return TextPath((0, 0), text, size=px).get_extents().x1
+    family = font_family(text)
+    if family is None:
+        return TextPath((0, 0), text, size=px).get_extents().x1
+    with _quiet_fonts():
+        return TextPath((0, 0), text, prop=FontProperties(family=family, size=px)).get_extents().x1
 
 
 def _wrap(text: str, px: float, width: float) -> list[str]:
@@ -311,13 +364,13 @@ def _draw_grid(ax, box: _Box, lit: Highlight, selected: tuple[str, int] | None) 
     count = rows * cols
     kinds = list(grid.kinds) if grid.kinds is not None and len(grid.kinds) == count else [""] * count
     colours = shade_colours(grid)
-    ax.text(x0 - box.margin_left, y0 - box.margin_top, grid.title, fontsize=_pt(TITLE_PX), fontweight="bold",
-            color=INK, va="top", ha="left")
+    _text(ax, x0 - box.margin_left, y0 - box.margin_top, grid.title, fontsize=_pt(TITLE_PX), fontweight="bold",
+          color=INK, va="top", ha="left")
     if count == 0:
         return
     if box.note_lines:
-        ax.text(x0 - box.margin_left, y0 + rows * s + box.margin_bottom - len(box.note_lines) * (NOTE_PX + 4),
-                "\n".join(box.note_lines), fontsize=_pt(NOTE_PX), color=MUTED, va="top", ha="left", linespacing=1.3)
+        _text(ax, x0 - box.margin_left, y0 + rows * s + box.margin_bottom - len(box.note_lines) * (NOTE_PX + 4),
+              "\n".join(box.note_lines), fontsize=_pt(NOTE_PX), color=MUTED, va="top", ha="left", linespacing=1.3)
     image = [[(*(c / 255 for c in colours[r * cols + q]), 1.0) for q in range(cols)] for r in range(rows)]
     ax.imshow(image, extent=(x0, x0 + cols * s, y0 + rows * s, y0), interpolation="none", aspect="auto", zorder=1)
 
@@ -348,8 +401,8 @@ def _draw_grid(ax, box: _Box, lit: Highlight, selected: tuple[str, int] | None) 
         texts = grid.labels if grid.labels is not None else [format_value(v) for v in grid.values or []]
         for i, text in enumerate(texts[:count]):
             ink = MUTED if kinds[i] == "pad" else ink_on(colours[i])
-            ax.text(x0 + (i % cols + 0.5) * s, y0 + (i // cols + 0.5) * s, text, fontsize=_pt(min(VALUE_PX, s * 0.42)),
-                    color=ink, ha="center", va="center", zorder=4)
+            _text(ax, x0 + (i % cols + 0.5) * s, y0 + (i // cols + 0.5) * s, text,
+                  fontsize=_pt(min(VALUE_PX, s * 0.42)), color=ink, ha="center", va="center", zorder=4)
     area = lit.areas.get(grid.id, set())
     inset = min(1.5, s / 6)
     ax.add_collection(PatchCollection(
@@ -394,8 +447,8 @@ def _draw_table(ax, rows: list[list[str]], x: float, y: float) -> float:
     for r, row in enumerate(rows):
         left = x
         for c, text in enumerate(row):
-            ax.text(left + 6, y + r * (TEXT_PX + 8) + (TEXT_PX + 8) / 2, text, fontsize=_pt(TEXT_PX), color=INK,
-                    va="center", ha="left", fontweight="bold" if r == 0 else "normal")
+            _text(ax, left + 6, y + r * (TEXT_PX + 8) + (TEXT_PX + 8) / 2, text, fontsize=_pt(TEXT_PX), color=INK,
+                  va="center", ha="left", fontweight="bold" if r == 0 else "normal")
             left += widths[c]
     right = x + sum(widths)
     row_h = TEXT_PX + 8
@@ -435,14 +488,14 @@ def scene_to_png(scene: Scene) -> bytes:
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
     if text_lines:
-        ax.text(PAD, text_top, "\n".join(text_lines), fontsize=_pt(TEXT_PX), color=INK, va="top", ha="left",
-                linespacing=1.45)
+        _text(ax, PAD, text_top, "\n".join(text_lines), fontsize=_pt(TEXT_PX), color=INK, va="top", ha="left",
+              linespacing=1.45)
     if error_lines:
         ax.add_patch(Rectangle((PAD, error_top), width - 2 * PAD, len(error_lines) * line_h + 8, facecolor=ERROR_FILL,
                                edgecolor=FLAGGED, linewidth=0))
         ax.add_patch(Rectangle((PAD, error_top), 4, len(error_lines) * line_h + 8, facecolor=FLAGGED, linewidth=0))
-        ax.text(PAD + 12, error_top + 4, "\n".join(error_lines), fontsize=_pt(TEXT_PX), color=ERROR_INK, va="top",
-                ha="left", linespacing=1.45)
+        _text(ax, PAD + 12, error_top + 4, "\n".join(error_lines), fontsize=_pt(TEXT_PX), color=ERROR_INK, va="top",
+              ha="left", linespacing=1.45)
     selected = None
     lit = Highlight()
     if scene.selected and len(scene.selected) == 2 and isinstance(scene.selected[1], int):
@@ -451,13 +504,14 @@ def scene_to_png(scene: Scene) -> bytes:
     for box in boxes:
         _draw_grid(ax, box, lit, selected)
     if left_out:
-        ax.text(PAD, more_top, f"… and {left_out} more grid(s): run the notebook to see them", fontsize=_pt(TEXT_PX),
-                color=MUTED, va="top", ha="left")
+        _text(ax, PAD, more_top, say("… and {count} more grid(s): run the notebook to see them", count=left_out),
+              fontsize=_pt(TEXT_PX), color=MUTED, va="top", ha="left")
     if table:
         _draw_table(ax, table, PAD, table_top)
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)
-    canvas.draw()
+    with _quiet_fonts():
+        canvas.draw()
     picture = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     # 256 colours hold a scene (flat fills, text); a third of the size of true colour in the notebook.
     picture = picture.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)

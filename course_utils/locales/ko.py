@@ -595,7 +595,519 @@ TEMPLATES: dict[str, str] = {
     "{epochs} epochs (book {book})": "{epochs} 에포크(책 {book})",
     "{model}({key}={value!r}) (book {was})": "{model}({key}={value!r})(책 {was})",
     # the explorers (course_utils.explorers, and the front end's phrases in explorers/static/explorer.js)
-
+    "the explorer failed on these values ({kind}: {error})":
+        "이 값으로 탐색기를 계산하다가 오류가 났습니다({kind}: {error})",
+    "between {low} and {high}": "{low}에서 {high} 사이의 값",
+    "at least {low}": "{low} 이상의 값",
+    "at most {high}": "{high} 이하의 값",
+    "any number": "제한 없는 값",
+    "{name} must be a whole number, got {value!r}: write e.g. {name}={example!r}":
+        "{name}에는 정수를 써야 합니다. 받은 값: {value!r}. 예: {name}={example!r}",
+    "{name} must be {range} here, got {value}{note}": "{name}에는 여기서 {range}만 쓸 수 있습니다. 받은 값: {value}{note}",
+    "{name} must be a finite number, got {value!r}: write e.g. {name}={example!r}":
+        "{name}에는 유한한 수를 써야 합니다. 받은 값: {value!r}. 예: {name}={example!r}",
+    "{name} must be {range} here, got {value:g}{note}":
+        "{name}에는 여기서 {range}만 쓸 수 있습니다. 받은 값: {value:g}{note}",
+    "{name} must be one of {allowed}, got {value!r}": "{name}에는 {allowed} 중 하나를 써야 합니다. 받은 값: {value!r}",
+    "{name} must be True or False, got {value!r}": "{name}에는 True나 False를 써야 합니다. 받은 값: {value!r}",
+    "{rows} x {cols}, row-major": "{rows} x {cols}, 행 우선 순서",
+    "{name} must be a list of {count} numbers ({shape}), got {value!r}":
+        "{name}에는 수 {count}개의 리스트({shape})를 써야 합니다. 받은 값: {value!r}",
+    "{name} must have {count} numbers ({shape}), got {got}": "{name}에는 수가 {count}개({shape}) 있어야 하는데 {got}개입니다",
+    "{name} must have finite numbers only, got {bad}": "{name}에는 유한한 수만 쓸 수 있습니다. 받은 값: {bad}",
+    "{name} must have numbers {range}, got {value:g}": "{name}에는 {range}만 쓸 수 있습니다. 받은 값: {value:g}",
+    "{label}: write a whole number {range}": "{label}: 정수를 쓰세요({range})",
+    "{label} must be {range} here, got {value}": "{label}에는 여기서 {range}만 쓸 수 있습니다. 받은 값: {value}",
+    "“{text}” is not a number: write e.g. 1000, 1,000 or 1e3": "“{text}”: 수가 아닙니다. 1000, 1,000, 1e3처럼 쓰세요",
+    "“{text}” is not a number: write e.g. 2, -0.5 or 1e3": "“{text}”: 수가 아닙니다. 2, -0.5, 1e3처럼 쓰세요",
+    "each number must be {range}, got {value}": "각 칸에는 {range}만 쓸 수 있습니다. 받은 값: {value}",
+    "{label} (box)": "{label} (입력 상자)",
+    "{label} row {row}, column {col}": "{label} {row}행 {col}열",
+    "{label}: paint with the mouse or a finger ({rows} × {cols} pixels)":
+        "{label}: 마우스나 손가락으로 그리세요({rows} × {cols} 픽셀)",
+    "clear": "지우기",
+    "invert": "반전",
+    "load a picture": "사진 불러오기",
+    "load a picture…": "사진 불러오기…",
+    "could not read “{name}” as a picture: try a PNG or JPEG file":
+        "“{name}” 파일을 사진으로 읽을 수 없습니다. PNG나 JPEG 파일을 써 보세요",
+    "The kernel did not answer: it is busy, or it was restarted. If it was restarted, run this cell again "
+    "(Shift+Enter) to bring the explorer back.":
+        "커널이 응답하지 않습니다. 바쁘거나 다시 시작되었습니다. 다시 시작되었다면 이 셀을 다시 실행해(Shift+Enter) "
+        "탐색기를 되살리세요.",
+    "the kernel refused this value": "커널이 이 값을 거부했습니다",
+    "{title}: {rows} × {cols} cells; arrow keys move the selected cell":
+        "{title}: {rows} × {cols} 셀. 화살표 키로 선택한 셀을 옮깁니다",
+    "previous cell": "이전 셀",
+    "next cell": "다음 셀",
+    "play: walk through the cells": "재생: 셀을 차례로 훑기",
+    "pause": "일시 정지",
+    "{title}: cell {where}, {number} of {count}": "{title}: 셀 {where}, {count}개 중 {number}번째",
+    "{title}: 1 cell": "{title}: 셀 1개",
+    "{title}: {count} cells": "{title}: 셀 {count}개",
+    "Point at a cell to see what it reads; click to keep it, arrow keys to move it.":
+        "셀을 가리키면 그 셀이 읽는 것이 보입니다. 클릭하면 고정되고, 화살표 키로 옮길 수 있습니다.",
+    "{title}, cell {where}": "{title}, 셀 {where}",
+    "{here}: no field": "{here}: 수용 영역 없음",
+    "{here} sees {title}, rows {top}…{bottom}, columns {left}…{right}: a {height}×{width} field":
+        "{here}: {title}의 {top}…{bottom}행, {left}…{right}열을 봅니다. {height}×{width} 수용 영역",
+    " (dashed: the part beyond the grid)": " (점선: 격자 밖으로 나간 부분)",
+    " (padding)": " (패딩)",
+    " (dropped)": " (잘려 나감)",
+    " (unread)": " (읽히지 않음)",
+    "{here}{value}{kind} is read by {title}, cell {cells}": "{here}{value}{kind}: {title}의 셀 {cells}이(가) 읽습니다",
+    "{here}{value}{kind} is read by {title}, cells {cells}": "{here}{value}{kind}: {title}의 셀 {cells}이(가) 읽습니다",
+    "{here}{value}{kind}: no cell of {title} reads it": "{here}{value}{kind}: {title}의 어떤 셀도 읽지 않습니다",
+    "{shown}, … ({count} in all)": "{shown}, … (모두 {count}개)",
+    "{shown} ({count} terms)": "{shown} (항 {count}개)",
+    "; the cell shows {value}": "; 셀에 표시된 값은 {value}",
+    "image side (pixels)": "이미지 한 변(픽셀)",
+    "input channels": "입력 채널",
+    "hidden units": "은닉 유닛",
+    "output channels": "출력 채널",
+    "as many parameters as the fully connected layer": "완전 연결 층과 같은 수의 매개변수",
+    "about as many parameters as the fully connected layer ({difference:,} fewer)":
+        "완전 연결 층과 거의 같은 수의 매개변수({difference:,}개 적음)",
+    "about as many parameters as the fully connected layer ({difference:,} more)":
+        "완전 연결 층과 거의 같은 수의 매개변수({difference:,}개 많음)",
+    "{ratio} times fewer parameters than the fully connected layer": "완전 연결 층보다 {ratio}배 적은 매개변수",
+    "{ratio} times more parameters than the fully connected layer": "완전 연결 층보다 {ratio}배 많은 매개변수",
+    "{count:,} input": "입력 {count:,}개",
+    "{count:,} inputs": "입력 {count:,}개",
+    "{count:,} unit": "유닛 {count:,}개",
+    "{count:,} units": "유닛 {count:,}개",
+    "{count:,} hidden unit": "은닉 유닛 {count:,}개",
+    "{count:,} hidden units": "은닉 유닛 {count:,}개",
+    "{count:,} input channel": "입력 채널 {count:,}개",
+    "{count:,} input channels": "입력 채널 {count:,}개",
+    "{count:,} output channel": "출력 채널 {count:,}개",
+    "{count:,} output channels": "출력 채널 {count:,}개",
+    "{name} is a count, so it must be a whole number, got {value!r}: write e.g. {name}={example}":
+        "{name}: 개수이므로 정수를 써야 합니다. 받은 값: {value!r}. 예: {name}={example}",
+    "fully connected": "완전 연결",
+    "channels": "채널",
+    "kernel size": "커널 크기",
+    "fully connected: {side:,}·{side:,}·{channels:,} = {inputs} → {units}":
+        "완전 연결: {side:,}·{side:,}·{channels:,} = {inputs} → {units}",
+    "convolution: {k}×{k} kernel, {inputs} → {outputs}": "합성곱: {k}×{k} 커널, {inputs} → {outputs}",
+    "layer": "층",
+    "parameters": "매개변수",
+    "float32 memory": "float32 메모리",
+    "<b>The convolution has {phrase}.</b><br>": "<b>합성곱에는 {phrase}가 있습니다.</b><br>",
+    "Fully connected: each of the {hidden} has its own weight for each of the {inputs}: "
+    "{count:,} · {units:,} = {weights:,} weights, and one bias per unit.<br>":
+        "완전 연결: {hidden} 하나하나가 {inputs} 하나하나에 대해 자기만의 가중치를 가집니다: "
+        "{count:,} · {units:,} = 가중치 {weights:,}개, 그리고 유닛마다 편향 하나.<br>",
+    "Convolution: {c_out:,} · {c_in:,} · {k} · {k} = {weights:,} weights (one {k}×{k} kernel for each "
+    "pair of input and output channel), and one bias per output channel. The image side does not "
+    "appear in this count.<br>":
+        "합성곱: {c_out:,} · {c_in:,} · {k} · {k} = 가중치 {weights:,}개(입력 채널과 출력 채널의 쌍마다 {k}×{k} "
+        "커널 하나), 그리고 출력 채널마다 편향 하나. 이미지 한 변의 길이는 이 계산에 나오지 않습니다.<br>",
+    "Two ideas make it so small. <i>Locality</i>: an output looks only at a small patch of the image "
+    "around its position ({k}×{k} pixels here), not at every pixel. <i>Translation invariance</i>: "
+    "the same kernel is used at every position, so a pattern is detected in the same way wherever it "
+    "appears, and its weights are learned once instead of once per position.":
+        "이렇게 적은 까닭은 두 가지 생각에 있습니다. <i>지역성</i>(locality): 출력은 모든 픽셀이 아니라 자기 위치 "
+        "둘레의 작은 조각(여기서는 {k}×{k} 픽셀)만 봅니다. <i>평행 이동 불변성</i>(translation invariance): 모든 "
+        "위치에서 같은 커널을 쓰므로, 패턴이 어디에 나타나든 같은 방식으로 검출되고, 그 가중치도 위치마다 따로가 "
+        "아니라 한 번만 학습됩니다.",
+    "fully connected {fc:,} parameters ({fc_bytes}), convolution {conv:,} ({conv_bytes}): {phrase}":
+        "완전 연결 매개변수 {fc:,}개({fc_bytes}), 합성곱 {conv:,}개({conv_bytes}): {phrase}",
+    "window": "창",
+    "stride": "보폭",
+    "padding": "패딩",
+    "rounding": "올림",
+    "pooling": "풀링",
+    "mode": "방식",
+    "window height": "창 높이",
+    "window width": "창 너비",
+    "stride (rows)": "보폭(행)",
+    "stride (columns)": "보폭(열)",
+    "padding (rows)": "패딩(행)",
+    "padding (columns)": "패딩(열)",
+    "PyTorch allows at most half the window: {window} // 2 = {half}":
+        "PyTorch는 창의 절반까지만 허용합니다: {window} // 2 = {half}",
+    "round the output size up; a last window must start inside the input or the top/left padding":
+        "출력 크기를 올림합니다. 마지막 창은 입력 안이나 위쪽/왼쪽 패딩에서 시작해야 합니다",
+    "average pooling only: max pooling never counts padding (it pads with −∞)":
+        "평균 풀링 전용: 최대 풀링은 패딩을 세지 않습니다(−∞로 패딩합니다)",
+    "divide by the whole window, padding zeros included": "패딩의 0까지 포함해 창 전체의 셀 수로 나눕니다",
+    "output row": "출력 행",
+    "output column": "출력 열",
+    "cell": "셀",
+    "no output": "출력 없음",
+    "the output has {count} rows": "출력은 {count}행입니다",
+    "the output has {count} columns": "출력은 {count}열입니다",
+    '<p class="explorer-error"><b>Not possible:</b> {error}</p>':
+        '<p class="explorer-error"><b>불가능한 설정:</b> {error}</p>',
+    "not possible: {error}": "불가능한 설정: {error}",
+    "max pooled {rows}×{cols}": "최대 풀링 결과 {rows}×{cols}",
+    "avg pooled {rows}×{cols}": "평균 풀링 결과 {rows}×{cols}",
+    "max pooling {sizes} ({settings})": "최대 풀링 {sizes} ({settings})",
+    "avg pooling {sizes} ({settings})": "평균 풀링 {sizes} ({settings})",
+    "window {window}, stride {stride}, padding {padding}": "창 {window}, 보폭 {stride}, 패딩 {padding}",
+    "padding: never read by max pooling (PyTorch pads with −∞)": "패딩: 최대 풀링은 읽지 않습니다(PyTorch는 −∞로 패딩합니다)",
+    "padding: zeros, counted in the average": "패딩: 0, 평균에 포함됨",
+    "padding: zeros, not counted in the average": "패딩: 0, 평균에 포함되지 않음",
+    "input {rows}×{cols}": "입력 {rows}×{cols}",
+    "<p><b>max pooling: {sizes}</b> ({settings})</p>": "<p><b>최대 풀링: {sizes}</b> ({settings})</p>",
+    "<p><b>avg pooling: {sizes}</b> ({settings})</p>": "<p><b>평균 풀링: {sizes}</b> ({settings})</p>",
+    "rows {rows}, columns {cols}": "{rows}행, {cols}열",
+    "<p>Output cell ({row}, {col}) = the largest of the {count} pixels in input {where} = {value}.</p>":
+        "<p>출력 셀 ({row}, {col}) = 입력 {where}에 있는 픽셀 {count}개 중 가장 큰 값 = {value}.</p>",
+    "; {count} of them are padding zeros, counted (count_include_pad=True)":
+        "; 그중 {count}개는 패딩의 0이며 개수에 들어갑니다(count_include_pad=True)",
+    "; the {count} padding cells are not counted (count_include_pad=False)":
+        "; 패딩 셀 {count}개는 개수에 들어가지 않습니다(count_include_pad=False)",
+    "; {count} cells of the window lie beyond the padding and are left out (ceil_mode)":
+        "; 창의 셀 {count}개는 패딩 너머에 있어 빠집니다(ceil_mode)",
+    "<p>Output cell ({row}, {col}) = the mean of input {where} = {total} / {count} = {value} "
+    "(divided by the {count} cells it reads{counted}).</p>":
+        "<p>출력 셀 ({row}, {col}) = 입력 {where}의 평균 = {total} / {count} = {value} "
+        "(읽는 셀 {count}개로 나눕니다{counted}).</p>",
+    "kernel {kernel}": "커널 {kernel}",
+    "kernel {kernel} with dilation {dilation} spans {span} and": "커널 {kernel}(팽창 {dilation}, 폭 {span})",
+    "add padding or use a smaller kernel": "패딩을 더하거나 더 작은 커널을 쓰세요",
+    "add padding, use a smaller kernel or a smaller dilation": "패딩을 더하거나, 더 작은 커널이나 더 작은 팽창을 쓰세요",
+    "the padded input {padded} (input {size}, padding {padding})": "패딩한 입력 {padded}(입력 {size}, 패딩 {padding})",
+    "the input {size}": "입력 {size}",
+    "{kernel} is larger than {where}: {remedy}": "{kernel}의 크기가 {where}보다 큽니다. {remedy}",
+    "the padded input {padded} (input {size}, padding {before} before and {after} after)":
+        "패딩한 입력 {padded}(입력 {size}, 패딩 앞 {before}, 뒤 {after})",
+    "output_padding {output_padding} must be smaller than the stride {stride} or the dilation {dilation} "
+    "(PyTorch requires output_padding < max(stride, dilation) = {limit}): use output_padding <= {most}":
+        "output_padding {output_padding}: 보폭 {stride}, 팽창 {dilation} 중 큰 쪽보다 작아야 합니다(PyTorch의 조건: "
+        "output_padding < max(stride, dilation) = {limit}). output_padding을 {most} 이하로 하세요",
+    "the output would be {out}: input {size} with kernel {kernel} reaches {full} output pixels and padding "
+    "{padding} trims {trimmed} of them; use a smaller padding":
+        "출력 크기는 {out}입니다: 입력 {size}, 커널 {kernel}의 출력은 {full}픽셀인데 패딩 {padding}의 몫으로 "
+        "{trimmed}픽셀을 잘라 냅니다. 더 작은 패딩을 쓰세요",
+    "padding {padding} is more than half the pooling window {window}: PyTorch allows at most "
+    "kernel_size // 2 = {half}; use a smaller padding or a larger window":
+        "패딩 {padding}: 풀링 창 {window}의 절반보다 큽니다. PyTorch는 kernel_size // 2 = {half}까지만 허용합니다. "
+        "더 작은 패딩이나 더 큰 창을 쓰세요",
+    "pooling window {window} on input {size} gives an empty output {out}":
+        "입력 {size}, 풀링 창 {window}의 출력은 빈 {out}입니다",
+    "{name} = {formula}: ({inside}) = {numerator} < 0, no window fits":
+        "{name} = {formula}: ({inside}) = {numerator} < 0, 들어가는 창이 없습니다",
+    "{formula}: output_padding {output_padding} must be < max(stride, dilation) = {limit}":
+        "{formula}: output_padding {output_padding} < max(stride, dilation) = {limit}이어야 합니다",
+    "{formula} = {out} < 1, no output": "{formula} = {out} < 1, 출력 없음",
+    " − 1 (the last window would start in the padding)": " − 1 (마지막 창이 패딩에서 시작하게 됩니다)",
+    "a transposed convolution takes its padding as numbers: nn.ConvTranspose2d has no padding='{mode}'; choose "
+    "padding_mode 'explicit'":
+        "전치 합성곱은 패딩을 수로만 받습니다: nn.ConvTranspose2d에는 padding='{mode}' 옵션이 없습니다. "
+        "padding_mode 'explicit'을 고르세요",
+    "padding='same' needs stride 1, but the stride is {stride} (PyTorch refuses 'same' for a strided convolution): "
+    "set both strides to 1 or choose explicit padding":
+        "padding='same'에는 보폭 1이 필요한데 보폭이 {stride}입니다(PyTorch는 보폭이 있는 합성곱에 'same'을 허용하지 "
+        "않습니다). 두 보폭을 모두 1로 하거나 explicit 패딩을 고르세요",
+    "{most} or {last}": "{most} 또는 {last}",
+    "{first} is not whole": "{first}: 정수가 아님",
+    "{first} and {second} are not whole": "{first}, {second}: 정수가 아님",
+    "groups = {groups} must divide both in_channels = {c_in} and out_channels = {c_out} ({whole}): choose groups "
+    "{listed}":
+        "groups = {groups}: in_channels = {c_in}, out_channels = {c_out} 둘 다의 약수여야 합니다({whole}). "
+        "가능한 groups: {listed}",
+    "height: {error}": "높이: {error}",
+    "width: {error}": "너비: {error}",
+    "row {rows}": "{rows}행",
+    "rows {rows}": "{rows}행",
+    "column {cols}": "{cols}열",
+    "columns {cols}": "{cols}열",
+    "nothing (= {total})": "없음 (= {total})",
+    "the sum of {count} products input·weight = {total}": "입력·가중치 곱 {count}개의 합 = {total}",
+    "row {row}": "{row}행",
+    "column {col}": "{col}열",
+    " ({where} lies in the padding)": " ({where}은 패딩에 있습니다)",
+    " ({where} lie in the padding)": " ({where}은 패딩에 있습니다)",
+    "{most} and {last}": "{most}, {last}",
+    "padding {rows}×{cols} (trimmed from both ends of the output)": "패딩 {rows}×{cols}(출력의 양 끝에서 잘라 냄)",
+    "padding 'valid' (none)": "패딩 'valid'(없음)",
+    "top {top}, bottom {bottom}, left {left}, right {right}": "위 {top}, 아래 {bottom}, 왼쪽 {left}, 오른쪽 {right}",
+    "padding 'same' ({sides})": "패딩 'same'({sides})",
+    "padding {sides}": "패딩 {sides}",
+    "transposed convolution": "전치 합성곱",
+    "kind": "종류",
+    "nn.ConvTranspose2d: each input cell spreads the kernel over the output":
+        "nn.ConvTranspose2d: 입력 셀마다 커널을 출력 위에 펼칩니다",
+    "input height": "입력 높이",
+    "input width": "입력 너비",
+    "kernel height": "커널 높이",
+    "kernel": "커널",
+    "kernel width": "커널 너비",
+    "no padding": "패딩 없음",
+    "the output keeps the input's size; stride 1 only": "출력이 입력의 크기를 유지합니다. 보폭 1에서만 됩니다",
+    "a transposed convolution takes explicit padding only": "전치 합성곱은 explicit 패딩만 받습니다",
+    "pad top": "위쪽 패딩",
+    "pad bottom": "아래쪽 패딩",
+    "pad left": "왼쪽 패딩",
+    "pad right": "오른쪽 패딩",
+    "transposed: PyTorch's padding is symmetric, the same as top ({used})":
+        "전치: PyTorch의 패딩은 대칭이라 위쪽과 같습니다({used})",
+    "transposed: PyTorch's padding is symmetric, the same as left ({used})":
+        "전치: PyTorch의 패딩은 대칭이라 왼쪽과 같습니다({used})",
+    "trims {used} from the top and bottom of the output": "출력의 위아래에서 {used}씩 잘라 냅니다",
+    "trims {used} from the left and right of the output": "출력의 왼쪽과 오른쪽에서 {used}씩 잘라 냅니다",
+    "'{mode}' pads {used} here": "'{mode}'의 패딩은 여기서 {used}입니다",
+    "dilation (rows)": "팽창(행)",
+    "dilation (columns)": "팽창(열)",
+    "dilation": "팽창",
+    "'same' needs 1": "'same'에는 1이 필요합니다",
+    "{groups} (depthwise)": "{groups} (깊이별)",
+    "{groups} (does not divide {c_in} and {c_out})": "{groups} ({c_in}, {c_out}의 약수가 아님)",
+    "groups": "그룹(groups)",
+    "divides both {c_in} and {c_out}": "{c_in}, {c_out} 둘 다의 약수",
+    "output padding (rows)": "출력 패딩(행)",
+    "output padding (columns)": "출력 패딩(열)",
+    "output padding": "출력 패딩",
+    "must be < max(stride, dilation) = {limit}": "max(stride, dilation) = {limit}보다 작아야 합니다",
+    "transposed convolution only": "전치 합성곱 전용",
+    "output {rows}×{cols}": "출력 {rows}×{cols}",
+    "output channel 0": "출력 채널 0",
+    "transposed convolution {size} → {out} (kernel {kernel}, {padding}, stride {stride}, dilation {dilation}, "
+    "channels {c_in} → {c_out}, groups {groups})":
+        "전치 합성곱 {size} → {out} (커널 {kernel}, {padding}, 보폭 {stride}, 팽창 {dilation}, 채널 {c_in} → {c_out}, "
+        "그룹 {groups})",
+    "convolution {size} → {out} (kernel {kernel}, {padding}, stride {stride}, dilation {dilation}, channels {c_in} → "
+    "{c_out}, groups {groups})":
+        "합성곱 {size} → {out} (커널 {kernel}, {padding}, 보폭 {stride}, 팽창 {dilation}, 채널 {c_in} → {c_out}, "
+        "그룹 {groups})",
+    "input channels 0–{last} (the group of output channel 0), stacked top to bottom":
+        "입력 채널 0–{last}(출력 채널 0의 그룹), 위에서 아래로 쌓음",
+    "input channel 0": "입력 채널 0",
+    "the padding is zeros around the input": "패딩은 입력 둘레의 0입니다",
+    "padded input {rows}×{cols}": "패딩한 입력 {rows}×{cols}",
+    "weights into output channel 0": "출력 채널 0으로 가는 가중치",
+    "one {kernel} slice per input channel 0–{last}, stacked": "입력 채널 0–{last}마다 {kernel} 조각 하나씩, 쌓음",
+    "in {channel}": "입력 {channel}",
+    "out {channel}": "출력 {channel}",
+    "groups = {groups}: each reads {per} of {c_in}": "groups = {groups}: 각각 {c_in}개 중 {per}개를 읽습니다",
+    "<p><b>Transposed convolution: input {size} → output {out}</b> (kernel {kernel}, {padding}, stride {stride}, "
+    "dilation {dilation}, output padding {output_padding})</p>":
+        "<p><b>전치 합성곱: 입력 {size} → 출력 {out}</b> (커널 {kernel}, {padding}, 보폭 {stride}, 팽창 {dilation}, "
+        "출력 패딩 {output_padding})</p>",
+    "<p><b>Convolution: input {size} → output {out}</b> (kernel {kernel}, {padding}, stride {stride}, dilation "
+    "{dilation})</p>":
+        "<p><b>합성곱: 입력 {size} → 출력 {out}</b> (커널 {kernel}, {padding}, 보폭 {stride}, 팽창 {dilation})</p>",
+    "<p>padding='same' adds d·(k − 1) = {rows} rows (top {top}, bottom {bottom}) and {cols} columns (left {left}, "
+    "right {right}), so the output keeps the input's size; an odd number puts the extra one at the bottom or "
+    "right.</p>":
+        "<p>padding='same'은 d·(k − 1) = {rows}개의 행(위 {top}, 아래 {bottom})과 {cols}개의 열(왼쪽 {left}, 오른쪽 "
+        "{right})을 덧붙여 출력이 입력의 크기를 유지하게 합니다. 수가 홀수이면 남는 하나는 아래쪽이나 오른쪽에 "
+        "갑니다.</p>",
+    "<p>Each input cell adds input × kernel to the output, the kernel placed at stride {stride}; padding then trims "
+    "{rows} and {cols} from both ends. Output cell (y, x) sums the input cells i with i·s + a·d = y + p along each "
+    "axis (a: the kernel row or column).</p>":
+        "<p>입력 셀마다 입력 × 커널을 출력에 더하며, 커널은 보폭 {stride} 간격으로 놓입니다. 그다음 패딩이 양 끝에서 "
+        "{rows}과 {cols}을 잘라 냅니다. 출력 셀 (y, x)에는 축마다 i·s + a·d = y + p인 입력 셀 i가 더해집니다"
+        "(a: 커널의 행 또는 열).</p>",
+    "{count} row": "{count}행",
+    "{count} rows": "{count}행",
+    "{count} column": "{count}열",
+    "{count} columns": "{count}열",
+    " in each of input channels 0–{last} (the sum runs over the channels too)":
+        " (입력 채널 0–{last} 각각에서 읽으며, 합은 채널에 걸쳐서도 계산됩니다)",
+    "<p>Output cell ({row}, {col}) receives nothing from the input (output padding adds it), so it is 0.</p>":
+        "<p>출력 셀 ({row}, {col}): 입력에서 받는 것이 없으므로(출력 패딩이 덧붙인 셀) 0입니다.</p>",
+    "<p>Output cell ({row}, {col}) reads nothing.</p>": "<p>출력 셀 ({row}, {col}): 읽는 것이 없습니다.</p>",
+    " (kernel {rows}, {cols})": " (커널 {rows}, {cols})",
+    "<p>Output cell ({row}, {col}) reads input {rows} and {cols}{hint}{channels}: {sum}.</p>":
+        "<p>출력 셀 ({row}, {col}): 입력의 {rows}, {cols}을 읽습니다{hint}{channels}: {sum}.</p>",
+    "one input channel, read by all {c_out} output channels": "입력 채널 하나를 출력 채널 {c_out}개가 모두 읽습니다",
+    "one input channel": "입력 채널 하나",
+    "every output channel reads all {c_in} input channels": "모든 출력 채널이 입력 채널 {c_in}개를 모두 읽습니다",
+    "depthwise: {groups} groups, each output channel reads one input channel":
+        "깊이별: 그룹 {groups}개, 각 출력 채널이 입력 채널 하나를 읽습니다",
+    " ({count} output channels per input channel)": " (입력 채널마다 출력 채널 {count}개)",
+    "grouped, as in ResNeXt: {groups} groups, each output channel reads {per} of the {c_in} input channels":
+        "ResNeXt처럼 그룹으로 나눔: 그룹 {groups}개, 각 출력 채널이 입력 채널 {c_in}개 중 {per}개를 읽습니다",
+    "<p>Weights: out·(in/groups)·k_h·k_w = {c_out}·({c_in}/{groups})·{k_h}·{k_w} = {count} "
+    "(weight shape {shape}); {how}.":
+        "<p>가중치: out·(in/groups)·k_h·k_w = {c_out}·({c_in}/{groups})·{k_h}·{k_w} = {count}(가중치 모양 {shape}). "
+        "{how}.",
+    " The grids follow output channel 0 and the input channels {span} it reads.":
+        " 격자는 출력 채널 0과 그 채널이 읽는 입력 채널({span})을 따라갑니다.",
+    " The grids follow output channel 0 and the input channel {span} it reads.":
+        " 격자는 출력 채널 0과 그 채널이 읽는 입력 채널({span})을 따라갑니다.",
+    "identity": "항등",
+    "edge": "모서리",
+    "vertical edge": "세로 모서리",
+    "blur": "흐림",
+    "sharpen": "선명화",
+    "sobel x": "소벨 x",
+    "sobel y": "소벨 y",
+    "laplacian": "라플라시안",
+    "custom": "직접 입력",
+    "copies the pixel under its 1: the output is the image, less the border the kernel cannot slide over.":
+        "1 아래의 픽셀을 그대로 옮깁니다. 출력은 이미지에서 커널이 밀고 지나갈 수 없는 테두리를 뺀 것입니다.",
+    "the book's kernel [1, −1]: each output is a pixel minus its right-hand neighbour. It is 0 where the image is "
+    "flat and large where the brightness changes from left to right, that is at vertical edges: positive from "
+    "light to dark, negative from dark to light.":
+        "책의 커널 [1, −1]: 각 출력은 픽셀에서 오른쪽 이웃을 뺀 값입니다. 이미지가 평평한 곳에서는 0이고, 밝기가 "
+        "왼쪽에서 오른쪽으로 바뀌는 곳, 곧 세로 모서리에서 큽니다. 밝은 쪽에서 어두운 쪽으로 가면 양수, 어두운 "
+        "쪽에서 밝은 쪽으로 가면 음수입니다.",
+    "[1, −1] turned upright: each output is a pixel minus the pixel below it, so it finds horizontal edges, where "
+    "the brightness changes from top to bottom.":
+        "[1, −1]을 세로로 세운 것: 각 출력은 픽셀에서 그 아래 픽셀을 뺀 값이므로, 밝기가 위에서 아래로 바뀌는 "
+        "가로 모서리를 찾습니다.",
+    "the mean of the window: every output is an average of its neighbourhood, so the image gets smoother and its "
+    "edges soft.":
+        "창의 평균: 모든 출력이 주변의 평균이므로 이미지가 더 매끄러워지고 모서리가 부드러워집니다.",
+    "five times the pixel minus its four neighbours: flat areas stay as they are and edges stand out more.":
+        "픽셀의 다섯 배에서 네 이웃을 뺍니다. 평평한 영역은 그대로이고 모서리는 더 두드러집니다.",
+    "the right column minus the left one, the middle row counted twice: large where the image gets brighter "
+    "(positive) or darker (negative) from left to right, smoothed across three rows.":
+        "오른쪽 열에서 왼쪽 열을 빼되 가운데 행은 두 번 셉니다. 이미지가 왼쪽에서 오른쪽으로 밝아지는(양수) 곳이나 "
+        "어두워지는(음수) 곳에서 크며, 세 행에 걸쳐 매끄럽게 합니다.",
+    "the bottom row minus the top one, the middle column counted twice: large where the image gets brighter "
+    "(positive) or darker (negative) from top to bottom.":
+        "아래 행에서 위 행을 빼되 가운데 열은 두 번 셉니다. 이미지가 위에서 아래로 밝아지는(양수) 곳이나 "
+        "어두워지는(음수) 곳에서 큽니다.",
+    "the four neighbours minus four times the pixel: 0 on flat and evenly sloping areas, large at fine detail and "
+    "on both sides of an edge.":
+        "네 이웃에서 픽셀의 네 배를 뺍니다. 평평한 영역과 고르게 기울어진 영역에서는 0이고, 세밀한 부분과 모서리의 "
+        "양쪽에서 큽니다.",
+    "your kernel: each output pixel is the sum of the weights times the pixels under them.":
+        "직접 만든 커널: 각 출력 픽셀은 가중치와 그 아래 픽셀을 곱해 더한 값입니다.",
+    "{preset} fits any size": "{preset}: 어떤 크기로도 만들 수 있습니다",
+    "resizing keeps the top-left weights and fills new ones with 0":
+        "크기를 바꾸면 왼쪽 위 가중치는 그대로 두고 새 가중치는 0으로 채웁니다",
+    "resizing {preset} makes it a custom kernel": "{preset}의 크기를 바꾸면 직접 입력한 커널이 됩니다",
+    "rows": "행",
+    "columns": "열",
+    "size": "크기",
+    "editing a weight makes the kernel custom": "가중치를 고치면 직접 입력한 커널이 됩니다",
+    "image X ({size})": "이미지 X ({size})",
+    "kernel K ({size})": "커널 K ({size})",
+    "output Y ({size})": "출력 Y ({size})",
+    "the kernel is {kernel} but the image only {image}: no window fits; use at most {rows} rows and {cols} columns":
+        "커널은 {kernel}인데 이미지는 {image}뿐이라 들어가는 창이 없습니다. 행은 {rows}개, 열은 {cols}개 이하로 하세요",
+    "{preset} kernel {kernel}: larger than the image {image}": "{preset} 커널 {kernel}: 이미지 {image}보다 큽니다",
+    "The weights add up to 0, so flat areas give 0 and only changes show.":
+        "가중치의 합이 0이므로 평평한 영역은 0이 되고 변화만 드러납니다.",
+    "The weights add up to {total}, so a flat area of brightness b gives {total}·b.":
+        "가중치의 합이 {total}이므로 밝기가 b인 평평한 영역은 {total}·b가 됩니다.",
+    "<b>output {out}</b>: ({h} − {kh} + 1) × ({w} − {kw} + 1) for a {image} image and a {kernel} kernel; values from "
+    "{low} to {high}, the strongest {strongest} at row {row}, column {col}.<br>":
+        "<b>출력 {out}</b>: {image} 이미지와 {kernel} 커널이면 ({h} − {kh} + 1) × ({w} − {kw} + 1)입니다. 값은 "
+        "{low}부터 {high}까지이고, 가장 강한 값은 {row}행 {col}열의 {strongest}입니다.<br>",
+    "{flat} Like the book's corr2d, PyTorch's conv2d computes a cross-correlation: the kernel is not flipped. Point "
+    "at an output pixel to see its sum.":
+        "{flat} 책의 corr2d처럼 PyTorch의 conv2d도 교차 상관을 계산합니다. 커널을 뒤집지 않습니다. 출력 픽셀을 "
+        "가리키면 그 합이 보입니다.",
+    "{preset} kernel {kernel} on a {image} image: output {out}, values {low} to {high}":
+        "{image} 이미지 위의 {preset} 커널 {kernel}: 출력 {out}, 값 {low}부터 {high}까지",
+    "test image": "테스트 이미지",
+    "drawing": "그림",
+    "show": "보기",
+    "there is one test image": "테스트 이미지가 하나뿐입니다",
+    "{count} test images": "테스트 이미지 {count}장",
+    "light strokes on a dark background, like Fashion-MNIST's white garments on black":
+        "어두운 바탕에 밝은 획으로 그리세요. Fashion-MNIST의 옷이 검은 바탕에 흰색인 것과 같습니다",
+    "invert the drawing": "그림 반전",
+    "for a dark garment on a light background, e.g. a photo": "밝은 바탕 위의 어두운 옷(예: 사진)일 때 켜세요",
+    "your drawing, inverted": "직접 그린 그림, 반전",
+    "your drawing": "직접 그린 그림",
+    "test image {index}: {name}": "테스트 이미지 {index}: {name}",
+    "test image {index}": "테스트 이미지 {index}",
+    "channel {channel}": "채널 {channel}",
+    "layer {name} ({kind})": "층 {name} ({kind})",
+    "{count} feature map of {size}": "{size} 특성 맵 {count}장",
+    "{count} feature maps of {size}": "{size} 특성 맵 {count}장",
+    " (the first {shown} are drawn)": " (처음 {shown}장만 그림)",
+    "Input: your drawing, inverted (1 − pixel).": "입력: 직접 그린 그림, 반전(1 − 픽셀).",
+    "Input: your drawing.": "입력: 직접 그린 그림.",
+    ", label {label} ({name})": ", 레이블 {label} ({name})",
+    ", label {label}": ", 레이블 {label}",
+    "Input: test image {index} of {count}{label}.": "입력: 테스트 이미지 {count}장 중 {index}번{label}.",
+    "rank": "순위",
+    "class": "클래스",
+    "probability": "확률",
+    "The model's most likely class: <b>{name}</b> ({probability}).":
+        "모델이 가장 가능성 높다고 보는 클래스: <b>{name}</b> ({probability}).",
+    "The model's output ({got}) is not one score per class: no prediction to show.":
+        "모델의 출력({got})은 클래스마다 점수 하나가 아니므로 보여 줄 예측이 없습니다.",
+    "To draw: light strokes on a dark background, as Fashion-MNIST's garments are white on black (for a photo of a "
+    "dark garment on a light background, turn on invert).":
+        "그리는 법: Fashion-MNIST의 옷은 검은 바탕에 흰색이므로 어두운 바탕에 밝은 획으로 그리세요(밝은 바탕 위의 "
+        "어두운 옷을 찍은 사진이라면 '그림 반전'을 켜세요).",
+    "{layer}: {maps}, input {title}": "{layer}: {maps}, 입력 {title}",
+    "class {k}": "클래스 {k}",
+    "{first} to {last}": "{first}~{last}",
+    "layer 1: kernel {k}×{k} is larger than the {n}×{n} input: use a larger input or a smaller kernel 1":
+        "층 1: 커널 {k}×{k}의 크기가 {n}×{n} 입력보다 큽니다. 더 큰 입력이나 더 작은 커널 1을 쓰세요",
+    "hidden side": "은닉 맵 한 변",
+    "a larger input, smaller kernels or a smaller stride": "더 큰 입력이나 더 작은 커널, 더 작은 보폭을 쓰세요",
+    "a larger input, smaller kernels": "더 큰 입력이나 더 작은 커널을 쓰세요",
+    "layer 2: kernel {k}×{k} is larger than the {side}×{side} hidden map ({formula}): use {remedy}":
+        "층 2: 커널 {k}×{k}의 크기가 {side}×{side} 은닉 맵보다 큽니다({formula}). {remedy}",
+    "input size": "입력 크기",
+    "layer 1 kernel": "층 1 커널",
+    "layer 1": "층 1",
+    "layer 1 stride": "층 1 보폭",
+    "layer 2 kernel": "층 2 커널",
+    "layer 2": "층 2",
+    "no output: layer {layer} does not fit": "출력 없음: 층 {layer}의 커널이 들어가지 않습니다",
+    "the output is a single cell": "출력은 셀 하나입니다",
+    "output cell": "출력 셀",
+    "conv {k}×{k}, stride {stride}": "합성곱 {k}×{k}, 보폭 {stride}",
+    "conv {k}×{k}": "합성곱 {k}×{k}",
+    "kernel 1 ({k}×{k})": "커널 1 ({k}×{k})",
+    "kernel 2 ({k}×{k})": "커널 2 ({k}×{k})",
+    "hidden {side}×{side}": "은닉 {side}×{side}",
+    "output {out}, receptive field {field}": "출력 {out}, 수용 영역 {field}",
+    "Output cell ({i}, {j}) = {value} reads hidden rows {rows}, columns {cols} (its {k2}×{k2} window); each of "
+    "those cells reads a {k1}×{k1} window of the input, so the output cell sees input rows {top_bottom}, columns "
+    "{left_right}: a receptive field of {side}×{side} pixels.":
+        "출력 셀 ({i}, {j}) = {value}: 은닉 맵의 {rows}행, {cols}열을 읽습니다({k2}×{k2} 창). 그 셀 하나하나가 입력의 "
+        "{k1}×{k1} 창을 읽으므로, 출력 셀은 입력의 {top_bottom}행, {left_right}열을 봅니다: {side}×{side} 픽셀의 "
+        "수용 영역입니다.",
+    "Field side = {formula}.": "수용 영역의 한 변 = {formula}.",
+    "That is larger than the {k}×{k} window one layer reads: every layer added lets an output see more of the input.":
+        "층 하나가 읽는 {k}×{k} 창보다 큽니다: 층을 하나 더할 때마다 출력이 입력을 더 많이 보게 됩니다.",
+    "A 1×1 second layer adds nothing: the field stays the {k}×{k} window of layer 1.":
+        "1×1 두 번째 층은 아무것도 더하지 않습니다: 수용 영역은 층 1의 {k}×{k} 창 그대로입니다.",
+    "With stride {stride} larger than kernel {k}, some input pixels lie between the windows (shaded): no output "
+    "reads them, although they lie inside the {side}×{side} span.":
+        "보폭({stride})이 커널({k})보다 크므로 일부 입력 픽셀이 창 사이에 놓입니다(음영). 그 픽셀들은 {side}×{side} "
+        "범위 안에 있지만 어떤 출력도 읽지 않습니다.",
+    "Here the field is the whole {n}×{n} input.": "여기서는 수용 영역이 {n}×{n} 입력 전체입니다.",
+    "conv {size}": "합성곱 {size}",
+    "pool {size}": "풀링 {size}",
+    ", stride {stride}": ", 보폭 {stride}",
+    ", dilation {dilation}": ", 팽창 {dilation}",
+    "The {size} image is resized to {wanted} (resize={resize}).":
+        "{size} 이미지의 크기를 {wanted}에 맞춰 바꿉니다(resize={resize}).",
+    "{model} needs images of at least {side}×{side} pixels: the {size} image is resized to {wanted}.":
+        "{model}에는 최소 {side}×{side} 픽셀의 이미지가 필요합니다: {size} 이미지의 크기를 {wanted}에 맞춰 바꿉니다.",
+    "{layer} has one row": "{layer}의 출력은 한 행입니다",
+    "{layer} has one column": "{layer}의 출력은 한 열입니다",
+    "field {size} is larger than the {image} image": "수용 영역 {size}: {image} 이미지보다 큽니다",
+    "field {size}": "수용 영역 {size}",
+    "resized from {size}": "{size}에서 크기를 바꿈",
+    "image {rows}×{cols}": "이미지 {rows}×{cols}",
+    "{layer}: output {rows}×{cols}": "{layer}: 출력 {rows}×{cols}",
+    "layer {layer}: output {out}, receptive field {field}": "층 {layer}: 출력 {out}, 수용 영역 {field}",
+    "<b>{layer}</b> in {network}: output {out} ({channels} channels); one step on this map moves {jump} input pixel.":
+        "{network}의 <b>{layer}</b>: 출력 {out}(채널 {channels}개). 이 맵에서 한 칸 움직이면 입력에서 {jump}픽셀 "
+        "움직입니다.",
+    "<b>{layer}</b> in {network}: output {out} ({channels} channels); one step on this map moves {jump} input "
+    "pixels.":
+        "{network}의 <b>{layer}</b>: 출력 {out}(채널 {channels}개). 이 맵에서 한 칸 움직이면 입력에서 {jump}픽셀 "
+        "움직입니다.",
+    "lies wholly in the padding, outside the image": "이미지 바깥, 모두 패딩 안에 있습니다",
+    "covers rows {rows}, columns {cols} of the image": "이미지의 {rows}행, {cols}열을 덮습니다",
+    "Cell ({i}, {j}) has a <b>{size} receptive field</b>: it {seen}.":
+        "셀 ({i}, {j})에는 <b>{size} 수용 영역</b>이 있습니다: {seen}.",
+    "Cell ({i}, {j}) has a <b>{size} receptive field</b>: it {seen} (its full extent: {where}; "
+    "the rest is padding beyond the image).":
+        "셀 ({i}, {j})에는 <b>{size} 수용 영역</b>이 있습니다: {seen}(전체 범위: {where}. 나머지는 이미지 밖의 "
+        "패딩입니다).",
+    "The field is larger than the {image} image itself: the field of every cell of this layer reaches past the "
+    "image, into the padding.":
+        "수용 영역이 {image} 이미지 자체보다 큽니다: 이 층의 모든 셀의 수용 영역이 이미지를 넘어 패딩까지 뻗습니다.",
+    "… and {count} more grid(s): run the notebook to see them": "… 격자 {count}개가 더 있습니다: 노트북을 실행하면 보입니다",
     # ---
     # the figures (course_utils.plotting, illustrations, diagrams)
     # course_utils.plotting

@@ -20,6 +20,10 @@
 // request is in flight and later changes are merged into the next one. When `answered`
 // does not reach n within LIVENESS_MS the explorer says that the kernel is busy or was
 // restarted. No build step and no libraries: plain DOM and SVG.
+//
+// The front end's own phrases are written in English and looked up with t("...", {fields}) in
+// the `phrases` trait (English -> the language in use, filled by Python: _widget.front_end_phrases,
+// the one list of them); a phrase missing there is shown in English.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const LIVENESS_MS = 1500; // a request unanswered this long: the kernel is busy or gone
@@ -29,9 +33,6 @@ const MENU_OVER = 5; // a choice with more options than this is a menu
 const MIN_VALUE_CELL = 16; // smaller cells do not write their values (render_png.py: the same)
 const MIN_AXIS_CELL = 16; // smaller cells get no row/column numbers
 const MAX_TERMS = 30; // a longer computation is written with its middle left out
-const STALE_MESSAGE =
-  "The kernel did not answer: it is busy, or it was restarted. " +
-  "If it was restarted, run this cell again (Shift+Enter) to bring the explorer back.";
 
 const OWN_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown",
   "Enter", " ", "Escape"]);
@@ -41,6 +42,18 @@ const NUMERIC = /^[-+−]?[\d,.]+(e[-+]?\d+)?( ?[%×a-zA-Z]{0,3})?$/; // a table
 let instances = 0;
 
 // ---------------------------------------------------------------------------- small helpers
+/** `template` with each {name} replaced by fields[name] (a name without a field stays as it is). */
+export function fill(template, fields = {}) {
+  return String(template).replace(/\{(\w+)\}/g, (whole, name) =>
+    (Object.prototype.hasOwnProperty.call(fields, name) ? String(fields[name]) : whole));
+}
+
+/** The phrase `english` in the language of `phrases` (English when it has none), filled with `fields`. */
+export function phrase(phrases, english, fields = {}) {
+  const text = phrases && typeof phrases[english] === "string" ? phrases[english] : english;
+  return fill(text, fields);
+}
+
 function make(tag, className, attributes = {}) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -185,9 +198,9 @@ function sameValue(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function listText(items, most = 12) {
+function listText(view, items, most = 12) {
   if (items.length <= most) return items.join(", ");
-  return `${items.slice(0, most).join(", ")}, … (${items.length} in all)`;
+  return view.t("{shown}, … ({count} in all)", { shown: items.slice(0, most).join(", "), count: items.length });
 }
 
 // ---------------------------------------------------------------------------- one grid drawn as SVG
@@ -214,7 +227,8 @@ class GridView {
       class: "cu-grid-svg" + (grid.flagged ? " is-flagged" : ""),
       tabindex: 0,
       role: "group",
-      "aria-label": `${grid.title}: ${grid.rows} × ${grid.cols} cells; arrow keys move the selected cell`,
+      "aria-label": view.t("{title}: {rows} × {cols} cells; arrow keys move the selected cell",
+        { title: grid.title, rows: grid.rows, cols: grid.cols }),
       "data-grid": grid.id,
     });
     this.figure.append(this.svg);
@@ -398,12 +412,12 @@ function controlId(view, name, part = "") {
   return `${view.uid}-${name}${part}`;
 }
 
-function rangeText(control) {
+function rangeText(view, control) {
   const low = control.min !== null && control.min !== undefined ? formatNumber(control.min) : null;
   const high = control.max !== null && control.max !== undefined ? formatNumber(control.max) : null;
-  if (low !== null && high !== null) return `between ${low} and ${high}`;
-  if (low !== null) return `at least ${low}`;
-  return high !== null ? `at most ${high}` : "any number";
+  if (low !== null && high !== null) return view.t("between {low} and {high}", { low, high });
+  if (low !== null) return view.t("at least {low}", { low });
+  return high !== null ? view.t("at most {high}", { high }) : view.t("any number");
 }
 
 function outOfRange(control, value) {
@@ -435,7 +449,9 @@ function say(parts, text) {
 function intControl(view, control) {
   const parts = controlShell(view, control);
   const range = make("input", "cu-range", { type: "range", id: controlId(view, control.name) });
-  const box = make("input", "cu-box", { type: "number", "aria-label": `${control.label || control.name} (box)` });
+  const box = make("input", "cu-box", {
+    type: "number", "aria-label": view.t("{label} (box)", { label: control.label || control.name }),
+  });
   const row = make("div", "cu-row");
   row.append(range, box);
   parts.el.append(parts.label, row, parts.note, parts.message);
@@ -453,12 +469,14 @@ function intControl(view, control) {
     const value = parseNumber(box.value);
     if (value === null || !Number.isInteger(value)) {
       box.setAttribute("aria-invalid", "true");
-      say(parts, `${current.label || current.name}: write a whole number ${rangeText(current)}`);
+      say(parts, view.t("{label}: write a whole number {range}",
+        { label: current.label || current.name, range: rangeText(view, current) }));
       return;
     }
     if (outOfRange(current, value)) {
       box.setAttribute("aria-invalid", "true");
-      say(parts, `${current.label || current.name} must be ${rangeText(current)} here, got ${value}`);
+      say(parts, view.t("{label} must be {range} here, got {value}",
+        { label: current.label || current.name, range: rangeText(view, current), value }));
       return;
     }
     range.value = String(value);
@@ -498,12 +516,13 @@ function numberControl(view, control) {
     const name = current.label || current.name;
     if (value === null) {
       box.setAttribute("aria-invalid", "true");
-      say(parts, `“${box.value}” is not a number: write e.g. 1000, 1,000 or 1e3`);
+      say(parts, view.t("“{text}” is not a number: write e.g. 1000, 1,000 or 1e3", { text: box.value }));
       return;
     }
     if (outOfRange(current, value)) {
       box.setAttribute("aria-invalid", "true");
-      say(parts, `${name} must be ${rangeText(current)} here, got ${formatNumber(value)}`);
+      say(parts, view.t("{label} must be {range} here, got {value}",
+        { label: name, range: rangeText(view, current), value: formatNumber(value) }));
       return;
     }
     box.removeAttribute("aria-invalid");
@@ -622,14 +641,16 @@ function matrixControl(view, control) {
   for (let i = 0; i < rows * cols; i++) {
     const box = make("input", "cu-box cu-matrix-cell", {
       type: "text", inputmode: "decimal", spellcheck: "false", autocomplete: "off", "data-index": i,
-      "aria-label": `${control.label || control.name} row ${Math.floor(i / cols)}, column ${i % cols}`,
+      "aria-label": view.t("{label} row {row}, column {col}",
+        { label: control.label || control.name, row: Math.floor(i / cols), col: i % cols }),
     });
     box.addEventListener("change", () => {
       const value = parseNumber(box.value);
       if (value === null || outOfRange(current, value)) {
         box.setAttribute("aria-invalid", "true");
-        say(parts, value === null ? `“${box.value}” is not a number: write e.g. 2, -0.5 or 1e3`
-          : `each number must be ${rangeText(current)}, got ${formatNumber(value)}`);
+        say(parts, value === null ? view.t("“{text}” is not a number: write e.g. 2, -0.5 or 1e3", { text: box.value })
+          : view.t("each number must be {range}, got {value}",
+            { range: rangeText(view, current), value: formatNumber(value) }));
         return;
       }
       box.removeAttribute("aria-invalid");
@@ -705,18 +726,19 @@ function drawControl(view, control) {
   const cols = control.cols || 1;
   const canvas = make("canvas", "cu-canvas", {
     width: cols, height: rows, id: controlId(view, control.name), role: "img",
-    "aria-label": `${control.label || control.name}: paint with the mouse or a finger (${rows} × ${cols} pixels)`,
+    "aria-label": view.t("{label}: paint with the mouse or a finger ({rows} × {cols} pixels)",
+      { label: control.label || control.name, rows, cols }),
   });
   const side = Math.max(120, Math.min(224, Math.max(rows, cols) * 8));
   canvas.style.width = `${(side * cols) / Math.max(rows, cols)}px`;
   canvas.style.height = `${(side * rows) / Math.max(rows, cols)}px`;
   const clear = make("button", "cu-button", { type: "button", "data-action": "clear" });
-  clear.textContent = "clear";
+  clear.textContent = view.t("clear");
   const invert = make("button", "cu-button", { type: "button", "data-action": "invert" });
-  invert.textContent = "invert";
+  invert.textContent = view.t("invert");
   const fileLabel = make("label", "cu-button cu-file");
-  const file = make("input", "", { type: "file", accept: "image/*", "aria-label": "load a picture" });
-  fileLabel.append("load a picture…", file);
+  const file = make("input", "", { type: "file", accept: "image/*", "aria-label": view.t("load a picture") });
+  fileLabel.append(view.t("load a picture…"), file);
   const tools = make("div", "cu-draw-tools");
   tools.append(clear, invert, fileLabel);
   parts.el.append(parts.label, canvas, tools, parts.note, parts.message);
@@ -786,7 +808,7 @@ function drawControl(view, control) {
       paint();
       send();
     } catch (error) {
-      say(parts, `could not read “${picked.name}” as a picture: try a PNG or JPEG file`);
+      say(parts, view.t("could not read “{name}” as a picture: try a PNG or JPEG file", { name: picked.name }));
     }
     file.value = "";
   });
@@ -838,7 +860,7 @@ class ExplorerView {
     this.playing = null;
     this.build();
     this.listeners = [];
-    for (const name of ["controls", "scene", "answered", "selection"]) {
+    for (const name of ["controls", "scene", "answered", "selection", "phrases"]) {
       const callback = () => this.schedule(name);
       model.on(`change:${name}`, callback);
       this.listeners.push([`change:${name}`, callback]);
@@ -848,6 +870,11 @@ class ExplorerView {
     this.listeners.push(["msg:custom", onMessage]);
     this.renderControls();
     this.renderScene();
+  }
+
+  /** The front end's phrase `english` in the language in use (the `phrases` trait), filled with `fields`. */
+  t(english, fields = {}) {
+    return phrase(this.model.get("phrases"), english, fields);
   }
 
   destroy() {
@@ -925,13 +952,22 @@ class ExplorerView {
       b.addEventListener("click", () => this.onPlayer(action));
       return b;
     };
-    this.backButton = button("back", "previous cell");
+    this.backButton = button("back", this.t("previous cell"));
     this.backButton.append(icon(ICONS.back));
-    this.playButton = button("play", "play: walk through the cells");
-    this.forwardButton = button("forward", "next cell");
+    this.playButton = button("play", this.t("play: walk through the cells"));
+    this.forwardButton = button("forward", this.t("next cell"));
     this.forwardButton.append(icon(ICONS.forward));
     this.position = make("span", "cu-position");
     this.player.append(this.backButton, this.playButton, this.forwardButton, this.position);
+  }
+
+  /** The player's buttons named again (the phrases changed); the play button is named by updatePlayer. */
+  labelPlayer() {
+    const labels = [[this.backButton, this.t("previous cell")], [this.forwardButton, this.t("next cell")]];
+    for (const [button, label] of labels) {
+      button.setAttribute("aria-label", label);
+      button.title = label;
+    }
   }
 
   // -- model changes, coalesced: several traits arrive in one message
@@ -942,8 +978,10 @@ class ExplorerView {
       const dirty = this.dirty;
       this.dirty = new Set();
       if (dirty.has("answered")) this.onAnswered();
-      if (dirty.has("controls") || dirty.has("answered")) this.renderControls();
-      if (dirty.has("scene")) this.renderScene();
+      if (dirty.has("phrases")) this.controlSignature = null; // the controls are built again in the new language
+      if (dirty.has("controls") || dirty.has("answered") || dirty.has("phrases")) this.renderControls();
+      if (dirty.has("phrases")) this.labelPlayer();
+      if (dirty.has("scene") || dirty.has("phrases")) this.renderScene();
       if (dirty.has("selection")) this.onSelectionTrait();
     });
   }
@@ -996,7 +1034,8 @@ class ExplorerView {
 
   setStale(stale) {
     this.status.hidden = !stale;
-    this.status.textContent = stale ? STALE_MESSAGE : "";
+    this.status.textContent = stale ? this.t("The kernel did not answer: it is busy, or it was restarted. " +
+      "If it was restarted, run this cell again (Shift+Enter) to bring the explorer back.") : "";
     this.root.classList.toggle("is-stale", stale);
   }
 
@@ -1014,7 +1053,7 @@ class ExplorerView {
 
   onMessage(message) {
     if (!message || message.type !== "refused") return;
-    this.refused.textContent = message.message || "the kernel refused this value";
+    this.refused.textContent = message.message || this.t("the kernel refused this value");
     this.refused.hidden = false;
     clearTimeout(this.refusedTimer);
     this.refusedTimer = setTimeout(() => { this.refused.hidden = true; }, 8000);
@@ -1366,7 +1405,7 @@ class ExplorerView {
     if (!pick) {
       if (this.links && this.links.length) {
         const hint = make("div", "cu-hint");
-        hint.textContent = "Point at a cell to see what it reads; click to keep it, arrow keys to move it.";
+        hint.textContent = this.t("Point at a cell to see what it reads; click to keep it, arrow keys to move it.");
         this.info.append(hint);
       }
       return;
@@ -1382,7 +1421,7 @@ class ExplorerView {
   describe(pick) {
     const gridView = this.gridViews.get(pick.grid);
     if (!gridView) return [];
-    const here = `${gridView.grid.title}, cell ${gridView.where(pick.cell)}`;
+    const here = this.t("{title}, cell {where}", { title: gridView.grid.title, where: gridView.where(pick.cell) });
     const lines = [];
     for (const link of this.links) {
       if (link.target === pick.grid) lines.push(this.computation(link, gridView, pick.cell, here));
@@ -1393,11 +1432,13 @@ class ExplorerView {
       const who = (this.readers[k][pick.cell] || []).map((t) => target.where(t));
       const value = gridView.value(pick.cell);
       const kind = gridView.kinds[pick.cell];
-      const what = kind === "pad" ? " (padding)" : kind === "dropped" ? " (dropped)" : kind === "unread" ? " (unread)" : "";
+      const what = kind === "pad" ? this.t(" (padding)") : kind === "dropped" ? this.t(" (dropped)")
+        : kind === "unread" ? this.t(" (unread)") : "";
       const shown = value === undefined ? "" : ` = ${formatNumber(value)}`;
-      lines.push(who.length
-        ? `${here}${shown}${what} is read by ${target.grid.title}, cell${who.length > 1 ? "s" : ""} ${listText(who)}`
-        : `${here}${shown}${what}: no cell of ${target.grid.title} reads it`);
+      const fields = { here, value: shown, kind: what, title: target.grid.title, cells: listText(this, who) };
+      if (!who.length) lines.push(this.t("{here}{value}{kind}: no cell of {title} reads it", fields));
+      else if (who.length === 1) lines.push(this.t("{here}{value}{kind} is read by {title}, cell {cells}", fields));
+      else lines.push(this.t("{here}{value}{kind} is read by {title}, cells {cells}", fields));
     });
     if (!lines.length) {
       const value = gridView.value(pick.cell);
@@ -1410,14 +1451,15 @@ class ExplorerView {
     const source = this.gridViews.get(link.source);
     if (link.op === "field") {
       const rect = link.rects && link.rects[cell];
-      if (!rect) return `${here}: no field`;
+      if (!rect) return this.t("{here}: no field", { here });
       const [top, left, bottom, right] = rect;
       const { grid } = source;
       const r0 = grid.row0 || 0;
       const c0 = grid.col0 || 0;
       const outside = top < r0 || left < c0 || bottom > r0 + grid.rows - 1 || right > c0 + grid.cols - 1;
-      return `${here} sees ${grid.title}, rows ${top}…${bottom}, columns ${left}…${right}: ` +
-        `a ${bottom - top + 1}×${right - left + 1} field` + (outside ? " (dashed: the part beyond the grid)" : "");
+      return this.t("{here} sees {title}, rows {top}…{bottom}, columns {left}…{right}: a {height}×{width} field",
+        { here, title: grid.title, top, bottom, left, right, height: bottom - top + 1, width: right - left + 1 }) +
+        (outside ? this.t(" (dashed: the part beyond the grid)") : "");
     }
     const read = (link.reads && link.reads[cell]) || [];
     const inputs = read.map((c) => source.value(c) ?? 0);
@@ -1449,14 +1491,15 @@ class ExplorerView {
 
   elide(items, joint) {
     if (items.length <= MAX_TERMS) return items.join(joint);
-    return `${items.slice(0, 12).join(joint)}${joint}…${joint}${items.slice(-3).join(joint)} (${items.length} terms)`;
+    const shown = `${items.slice(0, 12).join(joint)}${joint}…${joint}${items.slice(-3).join(joint)}`;
+    return this.t("{shown} ({count} terms)", { shown, count: items.length });
   }
 
   /** When the cell shows another number (a bias, say), the text says so rather than hiding it. */
   differs(result, shown) {
     if (typeof shown !== "number") return "";
     const close = Math.abs(result - shown) <= 1e-9 * Math.max(1, Math.abs(result), Math.abs(shown));
-    return close ? "" : `; the cell shows ${formatNumber(shown)}`;
+    return close ? "" : this.t("; the cell shows {value}", { value: formatNumber(shown) });
   }
 
   // -- the sweep
@@ -1507,13 +1550,18 @@ class ExplorerView {
   updatePlayer() {
     const gridView = this.sweepView();
     this.playButton.replaceChildren(icon(this.playing ? ICONS.pause : ICONS.play));
-    this.playButton.setAttribute("aria-label", this.playing ? "pause" : "play: walk through the cells");
+    this.playButton.setAttribute("aria-label", this.playing ? this.t("pause") : this.t("play: walk through the cells"));
     this.playButton.setAttribute("aria-pressed", String(!!this.playing));
     if (!gridView) return;
     const at = this.pinned && this.pinned.grid === gridView.grid.id ? this.pinned.cell : -1;
-    this.position.textContent = at >= 0
-      ? `${gridView.grid.title}: cell ${gridView.where(at)}, ${at + 1} of ${gridView.count}`
-      : `${gridView.grid.title}: ${gridView.count} cell${gridView.count === 1 ? "" : "s"}`;
+    const title = gridView.grid.title;
+    if (at >= 0) {
+      this.position.textContent = this.t("{title}: cell {where}, {number} of {count}",
+        { title, where: gridView.where(at), number: at + 1, count: gridView.count });
+    } else {
+      this.position.textContent = gridView.count === 1 ? this.t("{title}: 1 cell", { title })
+        : this.t("{title}: {count} cells", { title, count: gridView.count });
+    }
     this.backButton.disabled = at <= 0;
     this.forwardButton.disabled = at >= gridView.count - 1;
   }
