@@ -10,15 +10,19 @@ with ``t("...")`` must be exactly that list.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import string
 import subprocess
+import warnings
 from pathlib import Path
 
+import matplotlib
 import pytest
 import torch
 
+from course_utils import fonts
 from course_utils.data_sources import load_sample
 from course_utils.explorers import (
     ConvolutionExplorer,
@@ -174,7 +178,7 @@ def test_known_labels_read_in_korean(korean, build):
     assert features["source"]["options"] == [["테스트 이미지", "test image"], ["그림", "drawing"]]
     assert build("pooling").state.grid("output").title == "최대 풀링 결과 14×14"
     assert build("receptive").state.summary == "출력 1×1, 수용 영역 3×3"
-    assert build("parameters").state.table[0] == ["층", "가중치", "편향", "매개변수", "float32 메모리"]
+    assert build("parameters").state.table[0] == ["층", "가중치", "편향", "매개변수 수", "float32 메모리"]
 
 
 def test_an_impossible_setting_says_why_in_korean(korean, build):
@@ -224,14 +228,31 @@ def test_english_is_unchanged_after_korean_and_korean_after_english(build, name)
     assert (again.controls, again.scene, again.summary()) == before
 
 
-def test_the_png_draws_korean_with_a_korean_font_and_english_as_before(korean, build):
-    assert render_png.font_family("padded input 10×10") is None  # English: the default font, the same bytes
-    family = render_png.font_family("패딩한 입력 10×10")
-    if render_png._hangul_font() is None:
-        pytest.skip("no font with Hangul on this machine (e.g. apt-get install fonts-nanum)")
-    assert family is not None and family[-1] in render_png.HANGUL_FONTS
-    png = render_png.scene_to_png(build("convolution").state)
+def _missing_glyphs(draw) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = draw()
     assert png.startswith(b"\x89PNG")
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def test_the_png_draws_korean_with_a_korean_font_and_english_as_before(korean, build, monkeypatch):
+    assert render_png.font_family("padded input 10×10") is None  # English: the default font, the same bytes
+    family = fonts.find_hangul_font()
+    if family is None:
+        message = "no font with Hangul on this machine: pip install koreanize-matplotlib, or apt-get install fonts-nanum"
+        if any(os.environ.get(name, "").strip() not in ("", "0") for name in ("COURSE_REQUIRE_BROWSER", "CI")):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    assert render_png.font_family("패딩한 입력 10×10") == ["DejaVu Sans", family]
+    state = build("convolution").state
+    assert _missing_glyphs(lambda: render_png.scene_to_png(state)) == []
+    monkeypatch.setattr(render_png, "_hangul_font", lambda: None)  # the check can fail: DejaVu Sans has no Hangul
+    render_png._width.cache_clear()
+    with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}):
+        assert _missing_glyphs(lambda: render_png.scene_to_png(state)) != []
+    monkeypatch.undo()
+    render_png._width.cache_clear()
 
 
 # ----------------------------------------------------------------------------- the front end's phrases

@@ -315,3 +315,12 @@ def test_the_comparison_of_8_7_speaks_korean_and_still_finds_its_measurements(ko
         cells = line.split()
         assert [display_width(line[:line.index(cells[1])]), display_width(line[:line.index(cells[2])]) +
                 display_width(cells[2]) - display_width("매개변수")] == starts
+
+
+def test_no_english_template_is_translated_twice():
+    """A key given twice in the dictionary would silently keep the last translation only."""
+    tree = ast.parse(Path(ko.__file__).read_text(encoding="utf-8"))
+    catalog = next(node for node in ast.walk(tree) if isinstance(node, ast.Dict))
+    keys = [key.value for key in catalog.keys]
+    assert len(keys) == len(ko.TEMPLATES) > 700
+    assert sorted({key for key in keys if keys.count(key) > 1}) == []

@@ -29,7 +29,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
@@ -39,6 +38,7 @@ from matplotlib.textpath import TextPath
 from PIL import Image
 
 from course_utils.explorers.scene import Grid, Link, Scene
+from course_utils.fonts import find_hangul_font
 from course_utils.language import say
 
 __all__ = ["scene_to_png", "cell_size", "highlights", "block_of", "plain_text", "PIXEL_RATIO", "MAX_WIDTH"]
@@ -188,16 +188,12 @@ def plain_text(markup: str) -> str:
 
 # ----------------------------------------------------------------------------- fonts and text measurement
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-# Fonts with Hangul, the first one installed is used (e.g. apt-get install fonts-nanum, or fonts-noto-cjk).
-HANGUL_FONTS = ("NanumGothic", "NanumBarunGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic",
-                "Apple SD Gothic Neo", "AppleGothic", "UnDotum", "Baekmuk Gulim")
 
 
 @lru_cache(maxsize=1)
 def _hangul_font() -> str | None:
-    """The first of :data:`HANGUL_FONTS` that matplotlib finds on this machine, or None."""
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return next((name for name in HANGUL_FONTS if name in installed), None)
+    """A font with Hangul that matplotlib can use (:func:`course_utils.fonts.find_hangul_font`), or None."""
+    return find_hangul_font()
 
 
 def font_family(text: str) -> list[str] | None:

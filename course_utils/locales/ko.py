@@ -691,7 +691,7 @@ TEMPLATES: dict[str, str] = {
         "완전 연결: {side:,}·{side:,}·{channels:,} = {inputs} → {units}",
     "convolution: {k}×{k} kernel, {inputs} → {outputs}": "합성곱: {k}×{k} 커널, {inputs} → {outputs}",
     "layer": "층",
-    "parameters": "매개변수",
+    "parameters": "매개변수 수",
     "float32 memory": "float32 메모리",
     "<b>The convolution has {phrase}.</b><br>": "<b>합성곱에는 {phrase}가 있습니다.</b><br>",
     "Fully connected: each of the {hidden} has its own weight for each of the {inputs}: "
@@ -1114,14 +1114,12 @@ TEMPLATES: dict[str, str] = {
     "training loss": "훈련 손실",
     "validation accuracy": "검증 정확도",
     "ch {index}": "채널 {index}",
-    "out {channel}": "출력 {channel}",
     "conv1 ch {index}": "conv1 채널 {index}",
     "predicted probabilities": "예측 확률",
     "scale γ (gamma)": "배율 γ (gamma)",
     "shift β (beta)": "이동 β (beta)",
     "initial value {start:g}": "초깃값 {start:g}",
     "channel": "채널",
-    "parameters": "매개변수 수",
     "multiply-accumulates per image": "이미지당 곱셈-누산 횟수",
     "MACs per image": "이미지당 MACs",
     "measured accuracy": "측정된 정확도",
@@ -1184,7 +1182,6 @@ TEMPLATES: dict[str, str] = {
     "norm": "정규화",
     "shortcut: identity": "지름길: 항등",
     "shortcut: {projection}": "지름길: {projection}",
-    ", stride {stride}": ", 보폭 {stride}",
     "3×3 max pool → 1×1 {channels}": "3×3 최대 풀링 → 1×1 {channels}",
     "ResNeXt {channels}, groups {groups}": "ResNeXt {channels}, 그룹 {groups}",
     "1×1 {bottleneck} → 3×3 {bottleneck} in {groups} groups → 1×1 {channels}":
@@ -1196,7 +1193,6 @@ TEMPLATES: dict[str, str] = {
     "output {shape}": "출력 {shape}",
     "concatenate along channels: {sums}": "채널 방향으로 연결: {sums}",
     "+ (add)": "+ (더하기)",
-    "identity": "항등",
     "shortcut": "지름길",
     # course_utils.fonts
     "No font with Hangul was found for matplotlib, so Korean words in figures would show as empty boxes. Install "
