@@ -41,6 +41,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -623,8 +624,67 @@ def test_korean_notebook_in_jupyterlab_shows_hangul_and_answers_in_korean(page, 
     verdict = page.locator(f"{NOTEBOOK} .jp-OutputArea-output", has_text="자리에 답을 쓰고").first
     verdict.scroll_into_view_if_needed()
     shot(page, verdict, "01-verdict-in-korean")
+
+    # the explorer: its labels and its own phrases are Korean, drawn in a font with Hangul
+    explorer = explorer_in(page, "PoolingExplorer(image")
+    text = explorer.inner_text()
+    assert "최대" in text and "보폭" in text, text
+    label = explorer.locator(".cu-label").first
+    label_font = label.evaluate("(e) => getComputedStyle(e).fontWeight + ' 24px ' + getComputedStyle(e).fontFamily")
+    assert page.evaluate(SAME_AS_MISSING_GLYPH, ["보", label_font]) is False, label_font
+    shot(page, explorer, "03-explorer-in-korean")
+
+    # the figure: the picture on the page is the one drawn with the Hangul font, not with empty boxes
+    figure = page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(has_text='pooling_figure(mode="max")')
+    figure.scroll_into_view_if_needed()
+    shown = png_pixels(shown_png(figure.locator(".jp-OutputArea-output img").first))
+    hangul, boxes = korean_figure_pixels()
+    assert hangul.shape == shown.shape and (hangul == shown).all(), "the page shows another picture"
+    assert hangul.shape != boxes.shape or (hangul != boxes).any(), "the check can fail: boxes draw differently"
+    shot(page, figure, "04-figure-in-korean")
+    outputs = " ".join(page.locator(f"{NOTEBOOK} .jp-OutputArea-output").all_inner_texts())
+    assert "missing from font" not in outputs and "findfont" not in outputs
     heading.scroll_into_view_if_needed()
     page.screenshot(path=str(page.shots / "02-after-run-all.png"))
+
+
+def png_pixels(png: bytes):
+    """The pixels of a PNG image, as an array (height, width, channels)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def shown_png(image) -> bytes:
+    """The PNG an ``img`` element shows (a notebook shows a figure as ``data:image/png;base64,...``)."""
+    import base64
+
+    src = image.get_attribute("src")
+    assert src.startswith("data:image/png;base64,"), src[:40]
+    return base64.b64decode(src.split(",", 1)[1])
+
+
+def korean_figure_pixels():
+    """7.5's max-pooling figure as the Korean kernel draws it (IPython's inline PNG at 100 dpi), and the
+    same figure drawn in DejaVu Sans alone, whose missing Hangul glyphs come out as boxes."""
+    import matplotlib
+    from IPython.core.pylabtools import print_figure
+
+    from course_utils.illustrations import pooling_figure
+    from course_utils.language import speaking
+
+    def draw():
+        return png_pixels(print_figure(pooling_figure(mode="max"), "png", bbox_inches="tight"))
+
+    with speaking("ko"), matplotlib.rc_context({"figure.dpi": 100}):
+        hangul = draw()
+        with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "Glyph ... missing from font(s) DejaVu Sans": the boxes
+            boxes = draw()
+    return hangul, boxes
 
 
 # ----------------------------------------------------------------------------- 7.6: LeNet's receptive fields
