@@ -55,8 +55,7 @@ def colab_badge_markdown(notebook: str) -> str:
 
 
 _COLAB_CELL = """\
-# On Colab only: install the course package from its repository. Colab already has PyTorch,
-# so nothing is upgraded or reinstalled. Anywhere else this cell does nothing.
+{about}
 import sys
 
 if "google.colab" in sys.modules:
@@ -67,7 +66,17 @@ if "google.colab" in sys.modules:
     pip = subprocess.run(command, capture_output=True, text=True)
     if pip.returncode != 0:
         raise RuntimeError("pip could not install the course package:\\n" + pip.stderr)
-    importlib.invalidate_caches()  # the next cell imports the package just installed"""
+    importlib.invalidate_caches()  # {after}"""
+
+# the Colab cell's two comments, per edition
+_COLAB_COMMENTS = {
+    "": ("# On Colab only: install the course package from its repository. Colab already has PyTorch,\n"
+         "# so nothing is upgraded or reinstalled. Anywhere else this cell does nothing.",
+         "the next cell imports the package just installed"),
+    "ko": ("# Colab에서만: 저장소에서 강의 패키지를 설치합니다. Colab에는 PyTorch가 이미 있으므로\n"
+           "# 아무것도 업그레이드하거나 다시 설치하지 않습니다. 다른 곳에서는 이 셀이 아무 일도 하지 않습니다.",
+           "다음 셀이 방금 설치한 패키지를 불러옵니다"),
+}
 
 
 # what the Colab cell installs besides the package, per edition: the Korean figures need a font with
@@ -90,13 +99,16 @@ def colab_setup_source(notebook: str = "") -> str:
     widgets (loaded from a CDN) and is needed for none of them.
 
     A notebook of the Korean edition (``notebook`` is ``ko/...``) installs the package with its
-    extra ``ko`` as well, the font its figures need.
+    extra ``ko`` as well, the font its figures need, and its comments are Korean.
 
     >>> '"git+https://github.com/d2l-cnn-course/cnn-course@main"]' in colab_setup_source()
     True
     >>> '"course-utils[ko] @ git+https://github.com/d2l-cnn-course/cnn-course@main"]' in colab_setup_source("ko/a.ipynb")
     True
     """
-    extra = _EXTRAS.get(notebook.rpartition("/")[0]) if isinstance(notebook, str) else None
+    edition = notebook.rpartition("/")[0] if isinstance(notebook, str) else ""
+    extra = _EXTRAS.get(edition)
     requirement = f"course-utils[{extra}] @ " if extra else ""
-    return _COLAB_CELL.format(requirement=requirement, repository=REPOSITORY_URL, branch=BRANCH)
+    about, after = _COLAB_COMMENTS.get(edition, _COLAB_COMMENTS[""])
+    return _COLAB_CELL.format(about=about, after=after, requirement=requirement, repository=REPOSITORY_URL,
+                              branch=BRANCH)
