@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from course_utils import checks
+from course_utils.data_sources import load_sample
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +29,22 @@ def one_thread():
         yield
     finally:
         torch.set_num_threads(threads)
+
+
+# ----------------------------------------------------------------------------- the explorers' tests
+@pytest.fixture(scope="module")
+def test_images():
+    """Six test images of the packaged sample (scaled to [0, 1]) and their labels."""
+    images, labels = load_sample(train=False)
+    return images[:6].float() / 255, labels[:6]
+
+
+@pytest.fixture(scope="module")
+def lenet(test_images):
+    """A LeNet with its lazy layers built on two test images, seeded."""
+    from course_utils.models import LeNet, init_cnn
+
+    torch.manual_seed(0)
+    model = LeNet()
+    model.apply_init([test_images[0][:2, None]], init_cnn, seed=0)
+    return model

@@ -18,7 +18,6 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_utils.data import TEXT_LABELS
-from course_utils.data_sources import load_sample
 from course_utils.explorers.kernels import PRESETS, FeatureMapExplorer, KernelEditor
 from course_utils.explorers.parameters import ParameterCalculator, comparison, parameter_counts
 from course_utils.formatting import human_bytes
@@ -40,24 +39,8 @@ pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
-def test_images():
-    images, labels = load_sample(train=False)
-    return images[:6].float() / 255, labels[:6]
-
-
-@pytest.fixture(scope="module")
 def image(test_images):
     return test_images[0][0]
-
-
-@pytest.fixture(scope="module")
-def lenet(test_images):
-    from course_utils.models import LeNet, init_cnn
-
-    torch.manual_seed(0)
-    model = LeNet()
-    model.apply_init([test_images[0][:2, None]], init_cnn, seed=0)
-    return model
 
 
 def _grid(scene, grid_id):

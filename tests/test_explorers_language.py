@@ -23,7 +23,6 @@ import pytest
 import torch
 
 from course_utils import fonts
-from course_utils.data_sources import load_sample
 from course_utils.explorers import (
     ConvolutionExplorer,
     FeatureMapExplorer,
@@ -51,22 +50,6 @@ def korean():
     set_language("ko")
     yield
     set_language("en")
-
-
-@pytest.fixture(scope="module")
-def test_images():
-    images, labels = load_sample(train=False)
-    return images[:4].float() / 255, labels[:4]
-
-
-@pytest.fixture(scope="module")
-def lenet(test_images):
-    from course_utils.models import LeNet, init_cnn
-
-    torch.manual_seed(0)
-    model = LeNet()
-    model.apply_init([test_images[0][:2, None]], init_cnn, seed=0)
-    return model
 
 
 def _explorers(images, labels, model) -> dict[str, callable]:
